@@ -1,0 +1,89 @@
+# Graphledger: `make run` serves the API on 127.0.0.1:8000, `make test` runs every test.
+# Each target sets up what it needs (virtual environment, packages, both stores, migrations,
+# graph constraints); a second run reuses it. Without a Docker engine the stores run natively
+# from .local/ (see scripts/stores.sh); ports can be overridden with GL_PG_PORT, GL_NEO4J_PORT,
+# GL_NEO4J_TEST_PORT and PORT.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+GL_PG_PORT ?= 55432
+GL_NEO4J_PORT ?= 57687
+GL_NEO4J_TEST_PORT ?= 57688
+GL_NEO4J_PASSWORD ?= graphledger-dev
+export GL_PG_PORT GL_NEO4J_PORT GL_NEO4J_TEST_PORT GL_NEO4J_PASSWORD
+
+UV_VERSION := 0.13.9
+LOCAL := .local
+UV := $(LOCAL)/uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STORES := scripts/stores.sh
+
+PG_URL := postgresql+psycopg://graphledger:graphledger@127.0.0.1:$(GL_PG_PORT)
+RUN_ENV := GRAPHLEDGER_DATABASE_URL=$${GRAPHLEDGER_DATABASE_URL:-$(PG_URL)/graphledger} \
+	GRAPHLEDGER_NEO4J_URI=$${GRAPHLEDGER_NEO4J_URI:-bolt://127.0.0.1:$(GL_NEO4J_PORT)} \
+	GRAPHLEDGER_NEO4J_PASSWORD=$${GRAPHLEDGER_NEO4J_PASSWORD:-$(GL_NEO4J_PASSWORD)}
+TEST_ENV := GRAPHLEDGER_ENV=test \
+	GRAPHLEDGER_DATABASE_URL=$(PG_URL)/graphledger_test \
+	GRAPHLEDGER_NEO4J_URI=bolt://127.0.0.1:$(GL_NEO4J_TEST_PORT) \
+	GRAPHLEDGER_NEO4J_PASSWORD=$(GL_NEO4J_PASSWORD)
+
+.PHONY: help venv services-up services-down services-status migrate run test demo lint clean
+
+help:
+	@echo "make run            serve the API on 127.0.0.1:$(PORT) (starts the stores)"
+	@echo "make test           run the whole test suite against real stores"
+	@echo "make demo           import Online Boutique and print two blast radii"
+	@echo "make services-up    start PostgreSQL and Neo4j;  make services-down stops them"
+	@echo "make lint           ruff and mypy"
+
+$(UV):
+	@command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
+	python3 -m venv $(LOCAL)/uv
+	$(LOCAL)/uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+venv: $(VENV)/.synced
+
+services-up:
+	$(STORES) up all
+
+services-down:
+	$(STORES) down all
+
+services-status:
+	@$(STORES) status
+
+migrate: venv services-up
+	$(RUN_ENV) $(BIN)/graphledger migrate
+
+run: migrate
+	$(RUN_ENV) $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT)
+
+test: venv
+	$(STORES) up pg
+	$(STORES) up neo4j-test
+	$(TEST_ENV) $(BIN)/graphledger migrate
+	$(TEST_ENV) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Starts the API in the background when nothing answers on $(PORT), then runs the demo through it.
+demo: migrate
+	@if ! curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/health/live 2>/dev/null; then \
+		echo "starting the API in the background (log: $(LOCAL)/api.log)"; \
+		$(RUN_ENV) nohup setsid $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT) \
+			>> $(LOCAL)/api.log 2>&1 < /dev/null & \
+	fi
+	$(RUN_ENV) $(BIN)/graphledger demo --base http://127.0.0.1:$(PORT)
+
+lint: venv
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/mypy src
+
+clean: services-down
+	rm -rf $(LOCAL) $(VENV)

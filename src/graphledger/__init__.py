@@ -1,0 +1,1 @@
+"""Graphledger: a graph-backed CMDB with an ITAM ledger beside it."""

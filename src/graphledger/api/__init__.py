@@ -1,0 +1,1 @@
+"""The HTTP API that joins the graph and the ledger."""

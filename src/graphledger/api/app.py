@@ -1,0 +1,79 @@
+"""The FastAPI application: routers, problem handlers, middleware, and the outbox drainer."""
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from graphledger import logs
+from graphledger.api import middleware, problems
+from graphledger.api.registry_router import router as registry_router
+from graphledger.audit.router import router as audit_router
+from graphledger.auth.router import router as token_router
+from graphledger.ci.router import router as ci_router
+from graphledger.graph import neo4j
+from graphledger.health.router import router as health_router
+from graphledger.impact.router import router as impact_router
+from graphledger.imports.router import router as import_router
+from graphledger.logs import get_logger
+from graphledger.outbox.applier import Drainer
+from graphledger.relationship.router import router as relationship_router
+from graphledger.settings import get_settings
+
+log = get_logger(__name__)
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def _apply_schema_when_possible(stop: threading.Event) -> None:
+    """Apply the graph schema now, or keep trying while Neo4j is away."""
+    while not stop.is_set():
+        try:
+            neo4j.apply_schema()
+            return
+        except (
+            Exception
+        ) as error:  # Neo4j not reachable yet: writes queue in the outbox meanwhile
+            log.warning("graph.schema_deferred", error=str(error)[:200])
+            stop.wait(5)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    threading.Thread(
+        target=_apply_schema_when_possible, args=(stop,), daemon=True
+    ).start()
+    drainer = Drainer()
+    drainer.start()
+    log.info("api.started")
+    yield
+    stop.set()
+    drainer.stop()
+    neo4j.get_driver().close()
+
+
+def create_app(*, run_drainer: bool = True) -> FastAPI:
+    """Build the application."""
+    settings = get_settings()
+    logs.configure(json=settings.log_json, level=settings.log_level)
+    app = FastAPI(
+        title="Graphledger",
+        version="0.1.0",
+        summary="A graph CMDB with an IT asset ledger: impact, root cause, cost.",
+        lifespan=lifespan if run_drainer else None,
+    )
+    problems.install(app)
+    middleware.install(app, max_body_bytes=MAX_BODY_BYTES)
+    for router in (
+        health_router,
+        token_router,
+        registry_router,
+        ci_router,
+        relationship_router,
+        impact_router,
+        import_router,
+        audit_router,
+    ):
+        app.include_router(router)
+    return app

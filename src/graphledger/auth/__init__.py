@@ -1,0 +1,1 @@
+"""Bearer tokens, roles, and the dependencies each route states its roles with."""

@@ -1,0 +1,199 @@
+"""The `graphledger` command: serve, migrate, import, demo."""
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from graphledger.settings import get_settings
+
+app = typer.Typer(
+    help="Graphledger: a graph CMDB with an IT asset ledger.", no_args_is_help=True
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve the API (the outbox drainer runs inside)."""
+    import uvicorn
+
+    uvicorn.run(
+        "graphledger.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Upgrade the ledger database with Alembic and apply the graph schema."""
+    from alembic import command
+    from alembic.config import Config
+
+    from graphledger import logs
+    from graphledger.graph import neo4j
+
+    settings = get_settings()
+    logs.configure(json=settings.log_json, level=settings.log_level)
+    config = Config(str(ROOT / "alembic.ini"))
+    command.upgrade(config, revision)
+    neo4j.apply_schema()
+
+
+@app.command("import")
+def import_(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="kubernetes")],
+    paths: Annotated[list[Path], typer.Argument(exists=True, metavar="FILE|DIR")],
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    cluster: str = "default",
+    namespace: str = "default",
+) -> None:
+    """Import files straight into the stores, with the same rules as the API."""
+    from graphledger import logs
+    from graphledger.imports.service import import_paths
+
+    settings = get_settings()
+    logs.configure(json=settings.log_json, level="WARNING")
+    report = import_paths(
+        fmt,
+        list(paths),
+        actor=os.environ.get("USER", "cli"),
+        dry_run=dry_run,
+        options={"cluster": cluster, "namespace": namespace},
+    )
+    if as_json:
+        typer.echo(report.model_dump_json())
+        return
+    typer.echo(f"{fmt}: {'dry run, nothing written' if dry_run else 'imported'}")
+    for what, counts in (("CIs", report.cis), ("relationships", report.relationships)):
+        typer.echo(
+            f"  {what:<14} created {counts.created:>5}  updated {counts.updated:>5}  "
+            f"unchanged {counts.unchanged:>5}  rejected {counts.rejected:>5}"
+        )
+    for rejection in report.rejected:
+        typer.echo(f"  rejected {rejection['ref']}: {rejection['reason']}")
+    for ref in report.unresolved:
+        typer.echo(f"  unresolved {ref['from']}: {ref['reference']}")
+
+
+@app.command()
+def token(
+    role: Annotated[
+        str, typer.Option(help="viewer, sre, change_manager, finance or admin")
+    ],
+    name: Annotated[str, typer.Option()] = "cli",
+    days: Annotated[int, typer.Option(help="days until it expires")] = 30,
+) -> None:
+    """Mint an API token directly in the ledger database (for operators with database access)."""
+    from graphledger.auth.roles import ROLES
+    from graphledger.auth.service import create_token
+    from graphledger.db import unit_of_work
+
+    if role not in ROLES:
+        typer.echo(f"unknown role {role!r}; known: {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    with unit_of_work() as session:
+        _, secret = create_token(
+            session, name=name, role=role, created_by="cli", expires_in_days=days
+        )
+    typer.echo(secret)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@app.command()
+def demo(
+    base: str = "http://127.0.0.1:8000",
+    manifest: Path = ROOT.parent
+    / "shared/data/online-boutique-k8s/kubernetes-manifests.yaml",
+) -> None:
+    """Import Online Boutique through the API and print two blast radii."""
+    secret = os.environ.get("GRAPHLEDGER_ADMIN_TOKEN")
+    if not secret:
+        from graphledger.auth.service import create_token
+        from graphledger.db import unit_of_work
+
+        with unit_of_work() as session:  # a short-lived token of the demo's own
+            _, secret = create_token(
+                session, name="demo", role="sre", created_by="cli", expires_in_days=1
+            )
+    if not manifest.exists():
+        typer.echo(f"demo data not found: {manifest}", err=True)
+        raise typer.Exit(2)
+    headers = {"Authorization": f"Bearer {secret}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        for _ in range(300):
+            try:
+                if client.get("/health/ready").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(1)
+        else:
+            typer.echo(f"the API at {base} is not ready", err=True)
+            raise typer.Exit(1)
+        response = client.post(
+            "/api/v1/imports",
+            params={"format": "kubernetes", "cluster": "demo", "namespace": "boutique"},
+            content=manifest.read_bytes(),
+        )
+        if response.status_code != 200:
+            typer.echo(
+                f"import failed: {response.status_code} {response.text}", err=True
+            )
+            raise typer.Exit(1)
+        report = response.json()
+        typer.echo(
+            f"Imported {manifest.name}: {report['cis']['created']} CIs and "
+            f"{report['relationships']['created']} relationships created, "
+            f"{report['unchanged']} unchanged, {len(report['unresolved'])} unresolved reference(s)."
+        )
+        for name in ("redis-cart", "productcatalogservice"):
+            key = f"k8s:demo/boutique/deployment/{name}"
+            result = client.post(
+                "/api/v1/impact", json={"keys": [key], "max_depth": 10}
+            )
+            if result.status_code != 200:
+                typer.echo(
+                    f"impact failed: {result.status_code} {result.text}", err=True
+                )
+                raise typer.Exit(1)
+            body = result.json()
+            short = lambda k: k.removeprefix("k8s:demo/boutique/")  # noqa: E731
+            rows = [
+                [
+                    str(i["distance"]),
+                    short(i["key"]),
+                    i["state"],
+                    " -> ".join(short(k) for k in i["path"]),
+                ]
+                for i in body["impacted"]
+            ]
+            typer.echo(
+                f"\nBlast radius of {short(key)}: {len(rows)} CIs"
+                f"{' (truncated)' if body['truncated'] else ''}"
+            )
+            typer.echo(_table(rows, ["dist", "impacted CI", "state", "path"]))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    app()

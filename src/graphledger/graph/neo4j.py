@@ -1,0 +1,75 @@
+"""The Neo4j driver, named Cypher statements from cypher/, and the schema applied at start."""
+
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
+
+from graphledger.logs import get_logger
+from graphledger.settings import get_settings
+
+log = get_logger(__name__)
+
+CYPHER_DIR = Path(__file__).resolve().parents[3] / "cypher"
+_NAME = re.compile(r"^[a-z_]+/[a-z0-9_]+$")
+
+
+@lru_cache
+def get_driver() -> Driver:
+    """The process-wide driver; works with bolt://, neo4j:// routing and +s secure URIs alike."""
+    settings = get_settings()
+    return GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=settings.neo4j_connect_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
+        max_transaction_retry_time=settings.neo4j_connect_timeout_s * 2,
+        max_connection_pool_size=100,
+    )
+
+
+@cache
+def cypher(name: str) -> str:
+    """The text of cypher/<domain>/<name>.cypher."""
+    if not _NAME.match(name):
+        raise ValueError(f"bad cypher name {name!r}")
+    return (CYPHER_DIR / f"{name}.cypher").read_text()
+
+
+def timed() -> Any:
+    """Decorates a transaction function with the configured timeout, so no query runs unbounded."""
+    return unit_of_work(timeout=get_settings().neo4j_query_timeout_s)
+
+
+def read(name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a named read statement in a managed read transaction and return its rows."""
+
+    @timed()
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return [record.data() for record in tx.run(cypher(name), params)]
+
+    with get_driver().session(database=get_settings().neo4j_database) as session:
+        return session.execute_read(work)
+
+
+def ping() -> None:
+    """Raise when Neo4j does not answer."""
+    get_driver().verify_connectivity()
+
+
+def apply_schema() -> None:
+    """Create the constraints and indexes of cypher/schema/, idempotently."""
+    lines = [
+        line
+        for line in cypher("schema/constraints").splitlines()
+        if not line.lstrip().startswith("//")
+    ]
+    statements = [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    with get_driver().session(database=get_settings().neo4j_database) as session:
+        for statement in statements:
+            session.run(
+                statement
+            ).consume()  # schema commands cannot run in a managed transaction
+    log.info("graph.schema_applied", statements=len(statements))

@@ -1,0 +1,1 @@
+"""Impact analysis: what a change or failure reaches, at what distance, by which path."""

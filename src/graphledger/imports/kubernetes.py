@@ -1,0 +1,366 @@
+"""Kubernetes manifests to CIs and relationships.
+
+Keys are `k8s:<cluster>/<namespace>/<kind>/<name>`, lower-case, so the same manifest applied to two
+namespaces or clusters never collides and names shared across applications (`frontend`) stay apart.
+
+Edges:
+- a Service (class Endpoint) DEPENDS_ON each workload whose pod labels its selector matches;
+- an Ingress DEPENDS_ON the Services its rules and default backend name;
+- a workload DEPENDS_ON the Services its containers' environment points at (`host:port`, URLs,
+  `host.namespace[.svc.cluster.local]`, after `$(VAR)` expansion), the ConfigMaps, Secrets and
+  PersistentVolumeClaims it mounts or reads;
+- every namespaced CI is PART_OF its Namespace CI.
+Secrets become CIs by name only: no value from `data` or `stringData` is ever read.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graphledger.imports.model import Batch, CIItem, Rejection, RelationshipItem
+
+WORKLOAD_KINDS = {
+    "deployment",
+    "statefulset",
+    "daemonset",
+    "job",
+    "cronjob",
+    "replicaset",
+    "pod",
+}
+CLASS_BY_KIND = {
+    **{kind: "Workload" for kind in WORKLOAD_KINDS},
+    "service": "Endpoint",
+    "ingress": "LoadBalancer",
+    "configmap": "Configuration",
+    "secret": "Configuration",
+    "persistentvolumeclaim": "Storage",
+    "namespace": "Namespace",
+}
+_VAR = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)", re.IGNORECASE)
+_HOST_PORT = re.compile(
+    r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)*):\d{1,5}$", re.IGNORECASE
+)
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)*$", re.IGNORECASE)
+
+
+def ci_key(cluster: str, namespace: str | None, kind: str, name: str) -> str:
+    scope = namespace if namespace is not None else "_cluster"
+    return f"k8s:{cluster}/{scope}/{kind}/{name}".lower()
+
+
+def read_documents(paths: Iterable[Path]) -> Iterator[tuple[str, Any]]:
+    """(reference, document) for every YAML document of every file, folders walked in order."""
+    for path in paths:
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            yield from read_text(file.read_text(encoding="utf-8-sig"), file.name)
+
+
+def read_text(text: str, name: str) -> Iterator[tuple[str, Any]]:
+    """(reference, document) for each document of one YAML stream; a broken one is reported."""
+    try:
+        for index, doc in enumerate(yaml.safe_load_all(text), start=1):
+            if doc is not None:
+                yield f"{name}#doc{index}", doc
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{name}:line{mark.line + 1}" if mark is not None else name
+        yield where, yaml.YAMLError(str(error).splitlines()[0])
+
+
+def _pod_spec(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+    spec = doc.get("spec") or {}
+    if kind == "pod":
+        return spec
+    if kind == "cronjob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    return ((spec.get("template") or {}).get("spec")) or {}
+
+
+def _pod_labels(kind: str, doc: dict[str, Any]) -> dict[str, str]:
+    if kind == "pod":
+        return (doc.get("metadata") or {}).get("labels") or {}
+    spec = doc.get("spec") or {}
+    if kind == "cronjob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    return (((spec.get("template") or {}).get("metadata") or {}).get("labels")) or {}
+
+
+def _expanded_env(container: dict[str, Any]) -> dict[str, str]:
+    """Container environment, $(VAR) references to earlier variables expanded as kubelet does."""
+    values: dict[str, str] = {}
+    for entry in container.get("env") or []:
+        if (
+            not isinstance(entry, dict)
+            or "value" not in entry
+            or entry.get("value") is None
+        ):
+            continue
+        raw = str(entry["value"])
+        values[str(entry.get("name"))] = _VAR.sub(
+            lambda m: values.get(m.group(1), m.group(0)), raw
+        )
+    return values
+
+
+def _hosts(value: str) -> list[str]:
+    """Host names a configuration value points at: in URLs, `host:port`, or cluster DNS names."""
+    found: list[str] = []
+    for part in re.split(r"[\s,;]+", value.strip()):
+        if not part:
+            continue
+        url = _URL.match(part)
+        if url:
+            host = url.group(1)
+        elif _HOST_PORT.match(part):
+            host = part.rsplit(":", 1)[0]
+        elif _HOST.match(part) and ".svc" in part.lower():
+            host = part
+        else:
+            continue
+        if _HOST.match(host) and host.lower() not in ("localhost", "0.0.0.0"):
+            found.append(host)
+    return found
+
+
+def _service_for_host(host: str, namespace: str) -> tuple[str, str, bool] | None:
+    """(namespace, service name, certain) that a host names inside the cluster, if any.
+
+    `name` and `name.ns.svc[...]` certainly mean a Service, so a missing one is reported;
+    `name.ns` may as well be an outside domain, so it counts only when that Service exists.
+    """
+    parts = host.lower().split(".")
+    if len(parts) == 1:
+        return namespace, parts[0], True
+    if len(parts) >= 3 and parts[2] == "svc":
+        return parts[1], parts[0], True
+    if len(parts) == 2:
+        return parts[1], parts[0], False
+    return None
+
+
+def transform(
+    documents: Iterable[tuple[str, Any]],
+    *,
+    cluster: str = "default",
+    namespace: str = "default",
+) -> Batch:
+    """Turn manifest documents into a batch of CIs and relationships."""
+    batch = Batch()
+    seen: dict[str, CIItem] = {}
+    workloads: list[tuple[str, str, str, dict[str, Any], str]] = []
+    services: list[tuple[str, str, dict[str, str], str]] = []
+    ingresses: list[tuple[str, str, dict[str, Any], str]] = []
+    namespaces: set[str] = set()
+
+    for ref, doc in documents:
+        if isinstance(doc, Exception):
+            batch.rejected.append(Rejection(ref, f"not valid YAML: {doc}"))
+            continue
+        if not isinstance(doc, dict):
+            batch.rejected.append(Rejection(ref, "a document is not a mapping"))
+            continue
+        if doc.get("kind") == "List":
+            nested = [
+                (f"{ref}/item{i}", d) for i, d in enumerate(doc.get("items") or [], 1)
+            ]
+            sub = transform(nested, cluster=cluster, namespace=namespace)
+            batch.cis += sub.cis
+            batch.relationships += sub.relationships
+            batch.rejected += sub.rejected
+            batch.unresolved += sub.unresolved
+            continue
+        kind = str(doc.get("kind") or "").lower()
+        meta = doc.get("metadata") or {}
+        name = meta.get("name")
+        if kind not in CLASS_BY_KIND:
+            continue  # RBAC, ServiceAccounts and the like carry no dependency
+        if not name:
+            batch.rejected.append(
+                Rejection(
+                    ref, f"{doc.get('kind')} without metadata.name", "metadata.name"
+                )
+            )
+            continue
+        ns = None if kind == "namespace" else str(meta.get("namespace") or namespace)
+        key = ci_key(cluster, ns, kind, str(name))
+        attributes: dict[str, Any] = {
+            "source": "kubernetes",
+            "k8s_kind": doc.get("kind"),
+            "k8s_cluster": cluster,
+        }
+        if ns is not None:
+            attributes["k8s_namespace"] = ns
+            namespaces.add(ns)
+        labels = meta.get("labels") or {}
+        if labels:
+            attributes["labels"] = {str(k): str(v) for k, v in labels.items()}
+        if kind in WORKLOAD_KINDS:
+            pod = _pod_spec(kind, doc)
+            containers = (pod.get("initContainers") or []) + (
+                pod.get("containers") or []
+            )
+            attributes["images"] = sorted(
+                {str(c.get("image")) for c in containers if c.get("image")}
+            )
+            replicas = (doc.get("spec") or {}).get("replicas")
+            if kind in ("deployment", "statefulset", "replicaset"):
+                attributes["replicas"] = 1 if replicas is None else replicas
+            if pod.get("serviceAccountName"):
+                attributes["service_account"] = pod["serviceAccountName"]
+            workloads.append((key, kind, ns or namespace, doc, ref))
+        elif kind == "service":
+            spec = doc.get("spec") or {}
+            attributes["service_type"] = spec.get("type", "ClusterIP")
+            attributes["ports"] = [
+                p.get("port") for p in spec.get("ports") or [] if isinstance(p, dict)
+            ]
+            services.append((key, ns or namespace, spec.get("selector") or {}, ref))
+        elif kind == "ingress":
+            ingresses.append((key, ns or namespace, doc.get("spec") or {}, ref))
+        elif kind == "secret":
+            attributes["secret_type"] = doc.get(
+                "type", "Opaque"
+            )  # values are never read
+        if key in seen:
+            batch.rejected.append(Rejection(ref, f"{key} appears twice in the input"))
+            continue
+        item = CIItem(
+            key=key,
+            class_=CLASS_BY_KIND[kind],
+            name=str(name),
+            attributes=attributes,
+            ref=ref,
+        )
+        seen[key] = item
+        batch.cis.append(item)
+
+    for ns in sorted(namespaces):
+        ns_key = ci_key(cluster, None, "namespace", ns)
+        if ns_key not in seen:
+            seen[ns_key] = CIItem(
+                key=ns_key,
+                class_="Namespace",
+                name=ns,
+                attributes={
+                    "source": "kubernetes",
+                    "k8s_kind": "Namespace",
+                    "k8s_cluster": cluster,
+                },
+                ref="implied",
+            )
+            batch.cis.append(seen[ns_key])
+    for item in batch.cis:
+        ns = item.attributes.get("k8s_namespace")
+        if ns is not None:
+            batch.relationships.append(
+                RelationshipItem(
+                    item.key,
+                    "PART_OF",
+                    ci_key(cluster, None, "namespace", ns),
+                    item.ref,
+                )
+            )
+
+    edges: set[tuple[str, str, str]] = set()
+
+    def depend(source: str, target: str, ref: str, reference: str) -> None:
+        if target not in seen:
+            batch.unresolved.append(
+                {"ref": ref, "from": source, "reference": reference}
+            )
+            return
+        if target != source and (source, "DEPENDS_ON", target) not in edges:
+            edges.add((source, "DEPENDS_ON", target))
+            batch.relationships.append(
+                RelationshipItem(source, "DEPENDS_ON", target, ref)
+            )
+
+    service_names = {key for key, *_ in services}
+    for key, ns, selector, ref in services:
+        if not selector:
+            continue
+        for w_key, kind, w_ns, doc, _ in workloads:
+            labels = _pod_labels(kind, doc)
+            if w_ns == ns and all(labels.get(k) == v for k, v in selector.items()):
+                depend(key, w_key, ref, f"selector {selector}")
+
+    for w_key, kind, ns, doc, ref in workloads:
+        pod = _pod_spec(kind, doc)
+        containers = (pod.get("initContainers") or []) + (pod.get("containers") or [])
+        for container in containers:
+            for var, value in _expanded_env(container).items():
+                for host in _hosts(value):
+                    named = _service_for_host(host, ns)
+                    if named is None:
+                        continue
+                    target = ci_key(cluster, named[0], "service", named[1])
+                    if named[2] or target in service_names:
+                        depend(w_key, target, ref, f"env {var}={value}")
+            for entry in container.get("env") or []:
+                source = (entry or {}).get("valueFrom") or {}
+                for ref_kind, field_name in (
+                    ("configmap", "configMapKeyRef"),
+                    ("secret", "secretKeyRef"),
+                ):
+                    target_name = (source.get(field_name) or {}).get("name")
+                    if target_name:
+                        depend(
+                            w_key,
+                            ci_key(cluster, ns, ref_kind, target_name),
+                            ref,
+                            f"env {entry.get('name')} from {ref_kind} {target_name}",
+                        )
+            for env_from in container.get("envFrom") or []:
+                for ref_kind, field_name in (
+                    ("configmap", "configMapRef"),
+                    ("secret", "secretRef"),
+                ):
+                    target_name = (env_from.get(field_name) or {}).get("name")
+                    if target_name:
+                        depend(
+                            w_key,
+                            ci_key(cluster, ns, ref_kind, target_name),
+                            ref,
+                            f"envFrom {ref_kind} {target_name}",
+                        )
+        for volume in pod.get("volumes") or []:
+            for ref_kind, field_name, name_field in (
+                ("configmap", "configMap", "name"),
+                ("secret", "secret", "secretName"),
+                ("persistentvolumeclaim", "persistentVolumeClaim", "claimName"),
+            ):
+                target_name = (volume.get(field_name) or {}).get(name_field)
+                if target_name:
+                    depend(
+                        w_key,
+                        ci_key(cluster, ns, ref_kind, target_name),
+                        ref,
+                        f"volume {volume.get('name')}",
+                    )
+
+    for key, ns, spec, ref in ingresses:
+        backends = []
+        default = spec.get("defaultBackend") or spec.get("backend") or {}
+        backends.append(default)
+        for rule in spec.get("rules") or []:
+            for path in ((rule or {}).get("http") or {}).get("paths") or []:
+                backends.append((path or {}).get("backend") or {})
+        for backend in backends:
+            name = (backend.get("service") or {}).get("name") or backend.get(
+                "serviceName"
+            )
+            if name:
+                depend(
+                    key, ci_key(cluster, ns, "service", name), ref, f"backend {name}"
+                )
+    return batch

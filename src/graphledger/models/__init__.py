@@ -1,0 +1,21 @@
+"""The ledger store's tables, kept together so Alembic sees them all."""
+
+from graphledger.models.audit import AuditEntry
+from graphledger.models.auth import ApiToken
+from graphledger.models.base import Base
+from graphledger.models.topology import (
+    CIHead,
+    OutboxEntry,
+    RelationshipHead,
+    TopologyChange,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "CIHead",
+    "OutboxEntry",
+    "RelationshipHead",
+    "TopologyChange",
+]

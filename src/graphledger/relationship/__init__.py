@@ -1,0 +1,1 @@
+"""Typed relationships between CIs: the registry's types, journalled like CIs."""

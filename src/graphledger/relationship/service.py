@@ -1,0 +1,115 @@
+"""The relationship write path: both ends live, type known, no duplicate; journal and outbox."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from graphledger.ci import repository as ci_repository
+from graphledger.ci.keys import normalise
+from graphledger.errors import Conflict, NotFound, Unprocessable
+from graphledger.models import OutboxEntry, RelationshipHead
+from graphledger.outbox.journal import record_change
+from graphledger.relationship import repository
+
+
+def create_relationship(
+    session: Session,
+    *,
+    source: str,
+    type_: str,
+    target: str,
+    weight: float | None = None,
+    attributes: dict[str, Any] | None = None,
+    actor: str,
+    origin: str = "api",
+) -> tuple[dict[str, Any], OutboxEntry]:
+    """Create `(source)-[type]->(target)`; 422 naming a missing end, 409 when it exists."""
+    source_lc, target_lc = normalise(source), normalise(target)
+    if source_lc == target_lc:
+        raise Unprocessable("a CI cannot be related to itself", field="target")
+    heads = ci_repository.get_heads(session, [source_lc, target_lc])
+    missing = [
+        {"field": field, "message": f"no CI with key {key!r}"}
+        for field, key, lc in (
+            ("source", source, source_lc),
+            ("target", target, target_lc),
+        )
+        if lc not in heads
+    ]
+    if missing:
+        raise Unprocessable("both ends of a relationship must exist", errors=missing)
+    existing = repository.find_live(session, source_lc, type_, target_lc)
+    if existing is not None:
+        raise Conflict(
+            f"{source} {type_} {target} exists already",
+            relationship_id=str(existing.id),
+        )
+    now = datetime.now(UTC)
+    rel_id = uuid.uuid4()
+    document = {
+        "id": str(rel_id),
+        "source": heads[source_lc].key,
+        "source_lc": source_lc,
+        "type": type_,
+        "target": heads[target_lc].key,
+        "target_lc": target_lc,
+        "weight": weight,
+        "attributes": attributes or {},
+        "version": 1,
+        "created_at": now.isoformat(),
+    }
+    session.add(
+        RelationshipHead(
+            id=rel_id,
+            source_lc=source_lc,
+            target_lc=target_lc,
+            type=type_,
+            version=1,
+            document=document,
+            created_at=now,
+        )
+    )
+    entry = record_change(
+        session,
+        entity="relationship",
+        entity_id=str(rel_id),
+        op="create",
+        ci_keys=[source_lc, target_lc],
+        actor=actor,
+        source=origin,
+        version=1,
+        before=None,
+        after=document,
+    )
+    return document, entry
+
+
+def delete_relationship_head(
+    session: Session, head: RelationshipHead, *, actor: str, source: str = "api"
+) -> OutboxEntry:
+    """Mark a live relationship deleted and journal it."""
+    head.deleted = True
+    head.version += 1
+    return record_change(
+        session,
+        entity="relationship",
+        entity_id=str(head.id),
+        op="delete",
+        ci_keys=[head.source_lc, head.target_lc],
+        actor=actor,
+        source=source,
+        version=head.version,
+        before=dict(head.document),
+        after=None,
+    )
+
+
+def delete_relationship(
+    session: Session, rel_id: uuid.UUID, *, actor: str
+) -> OutboxEntry:
+    head = repository.get(session, rel_id, lock=True)
+    if head is None or head.deleted:
+        raise NotFound(f"no relationship {rel_id}")
+    return delete_relationship_head(session, head, actor=actor)
