@@ -1,0 +1,1 @@
+CREATE DATABASE graphledger_test;
