@@ -50,7 +50,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     stop.set()
     drainer.stop()
-    neo4j.get_driver().close()
+    neo4j.close_driver()
 
 
 def create_app(*, run_drainer: bool = True) -> FastAPI:

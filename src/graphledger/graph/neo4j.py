@@ -30,6 +30,13 @@ def get_driver() -> Driver:
     )
 
 
+def close_driver() -> None:
+    """Close the driver; the next get_driver() opens a new one."""
+    if get_driver.cache_info().currsize:
+        get_driver().close()
+    get_driver.cache_clear()
+
+
 @cache
 def cypher(name: str) -> str:
     """The text of cypher/<domain>/<name>.cypher."""

@@ -103,7 +103,11 @@ CI_CLASSES: dict[str, CIClass] = {
         ),
         CIClass("Rack", "a rack in a site", hardware=True),
         CIClass("Site", "a data centre or office"),
-        CIClass("CloudResource", "any other cloud resource, keyed by ARN or id"),
+        CIClass(
+            "CloudResource",
+            "any other cloud resource, keyed by ARN or id",
+            required=("resource_type",),
+        ),
         CIClass("Namespace", "a Kubernetes namespace or similar grouping"),
         CIClass("Configuration", "configuration or secret metadata (never its values)"),
         CIClass("Team", "a team that owns or runs CIs"),
