@@ -22,7 +22,7 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture
-def stores() -> Iterator[None]:
+def stores() -> None:
     """Empty ledger tables and an empty graph before the test."""
     from sqlalchemy import text
 
@@ -39,7 +39,6 @@ def stores() -> Iterator[None]:
             "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS"
         ).consume()
     breaker.tried(True)
-    yield
 
 
 @pytest.fixture
