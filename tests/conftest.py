@@ -21,9 +21,8 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture
-def stores() -> None:
-    """Empty ledger tables and an empty graph before the test."""
+def wipe() -> None:
+    """Empty every ledger table and the whole graph."""
     from sqlalchemy import text
 
     from graphledger.db import get_engine
@@ -35,10 +34,14 @@ def stores() -> None:
     with get_engine().begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     with get_driver().session() as session:
-        session.run(
-            "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS"
-        ).consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS").consume()
     breaker.tried(True)
+
+
+@pytest.fixture
+def stores() -> None:
+    """Empty ledger tables and an empty graph before the test."""
+    wipe()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 // Applied at every start; each statement is idempotent.
 // CI keys are unique case-insensitively: key_lc holds the lower-cased key.
 CREATE CONSTRAINT ci_key_lc_unique IF NOT EXISTS FOR (c:CI) REQUIRE c.key_lc IS UNIQUE;
+CREATE INDEX deleted_ci_key_lc IF NOT EXISTS FOR (c:DeletedCI) ON (c.key_lc);
 CREATE INDEX ci_class IF NOT EXISTS FOR (c:CI) ON (c.class);
 CREATE INDEX ci_status IF NOT EXISTS FOR (c:CI) ON (c.status);
 CREATE INDEX ci_owner IF NOT EXISTS FOR (c:CI) ON (c.owner);

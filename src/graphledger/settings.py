@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     impact_max_depth: int = Field(default=50, ge=1)
     impact_default_results: int = Field(default=1_000, ge=1)
     impact_max_results: int = Field(default=100_000, ge=1)
+    upstream_max_depth: int = Field(default=30, ge=1)
+    upstream_max_results: int = Field(default=20_000, ge=1)
+    spof_max_candidates: int = Field(default=2_000, ge=1)
     list_default_limit: int = Field(default=50, ge=1)
     list_max_limit: int = Field(default=500, ge=1)
 

@@ -19,6 +19,7 @@ from graphledger.imports.router import router as import_router
 from graphledger.logs import get_logger
 from graphledger.outbox.applier import Drainer
 from graphledger.relationship.router import router as relationship_router
+from graphledger.rootcause.router import router as rootcause_router
 from graphledger.settings import get_settings
 
 log = get_logger(__name__)
@@ -41,15 +42,19 @@ def _apply_schema_when_possible(stop: threading.Event) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
-    threading.Thread(
+    schema = threading.Thread(
         target=_apply_schema_when_possible, args=(stop,), daemon=True
-    ).start()
+    )
+    schema.start()
     drainer = Drainer()
     drainer.start()
     log.info("api.started")
     yield
     stop.set()
     drainer.stop()
+    schema.join(
+        timeout=30
+    )  # the driver must not close under a running schema statement
     neo4j.close_driver()
 
 
@@ -69,6 +74,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         health_router,
         token_router,
         registry_router,
+        rootcause_router,
         ci_router,
         relationship_router,
         impact_router,

@@ -47,10 +47,22 @@ class ImpactedCI(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class ImpactedService(BaseModel):
+    """A business service among the impacted CIs, with its worst state."""
+
+    key: str
+    name: str | None = None
+    owner: str | None = None
+    state: Literal["down", "degraded"]
+    distance: int
+
+
 class ImpactResponse(BaseModel):
     changed: list[str]
     impacted: list[ImpactedCI]
+    services: list[ImpactedService]
     truncated: bool
     truncated_by: str | None = None
     max_depth: int
     max_results: int
+    as_of: datetime | None = None

@@ -1,78 +1,202 @@
-"""Impact over the live graph in Neo4j, one round trip per breadth-first level."""
+"""Impact over the graph in Neo4j: one round trip per breadth-first level, states by redundancy.
+
+Why not one Cypher pattern: a variable-length pattern such as `(a)<-[:DEPENDS_ON*1..6]-(b)` and
+quantified path patterns both match paths, and on a lattice or a dense cluster the number of paths
+grows exponentially with depth (2^40 on a 40-level lattice of pairs). The walk here expands each
+CI once, level by level, with the visited set kept by the caller (`engine.breadth_first`): the
+work is linear in the CIs and relationships visited, and every CI comes out once at its shortest
+distance with one shortest path.
+"""
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from graphledger.ci.keys import normalise
 from graphledger.errors import Unprocessable
 from graphledger.graph import neo4j
-from graphledger.graph.registry import impact_types
-from graphledger.impact.engine import breadth_first
-from graphledger.impact.schemas import ImpactedCI, ImpactRequest, ImpactResponse
+from graphledger.graph.registry import CI_CLASSES, impact_types
+from graphledger.impact.engine import Traversal, breadth_first
+from graphledger.impact.schemas import (
+    ImpactedCI,
+    ImpactedService,
+    ImpactRequest,
+    ImpactResponse,
+)
+from graphledger.impact.states import Group, State, spread
 from graphledger.logs import get_logger
 from graphledger.settings import get_settings
 
 log = get_logger(__name__)
+FOREVER_MS = 2**62
 
 
-def resolve(keys: list[str]) -> dict[str, str]:
-    """Normalised key -> display key for the given keys; 422 naming the unknown ones."""
-    wanted = list(dict.fromkeys(normalise(k) for k in keys))
-    found = {
-        row["key_lc"]: row["key"] for row in neo4j.read("impact/resolve", keys=wanted)
-    }
-    unknown = [k for k in keys if normalise(k) not in found]
-    if unknown:
-        raise Unprocessable(
-            f"unknown CI keys: {', '.join(unknown[:20])}", field="keys", unknown=unknown
-        )
-    return {k: found[k] for k in wanted}
+def _epoch_ms(instant: datetime) -> int:
+    return int(instant.astimezone(UTC).timestamp() * 1000)
+
+
+class GraphWalk:
+    """A traversal of the live graph, or of the graph as of an instant, recording every edge."""
+
+    def __init__(
+        self,
+        *,
+        as_of: datetime | None = None,
+        upstream: bool = False,
+        types: list[str] | None = None,
+    ) -> None:
+        self.as_of_ms = _epoch_ms(as_of) if as_of is not None else None
+        directions = impact_types(types)
+        if upstream:  # walk what a CI needs: every direction reversed
+            directions = {
+                "inbound": directions["outbound"],
+                "outbound": directions["inbound"],
+                "both": directions["both"],
+            }
+        self.directions = directions
+        self.upstream = upstream
+        self.details: dict[str, dict[str, Any]] = {}
+        self.edges: list[
+            tuple[str, str, str]
+        ] = []  # (failing, reached, type) in impact direction
+
+    def _params(self) -> dict[str, Any]:
+        if self.as_of_ms is None:
+            return {}
+        return {"t": self.as_of_ms, "forever": FOREVER_MS}
+
+    def resolve(self, keys: list[str]) -> dict[str, str]:
+        """Normalised key -> display key; 422 naming the keys that do not exist (then)."""
+        wanted = list(dict.fromkeys(normalise(k) for k in keys))
+        name = "impact/resolve" if self.as_of_ms is None else "impact/resolve_as_of"
+        found = {
+            row["key_lc"]: row["key"]
+            for row in neo4j.read(name, keys=wanted, **self._params())
+        }
+        unknown = [k for k in keys if normalise(k) not in found]
+        if unknown:
+            when = "" if self.as_of_ms is None else " at as_of"
+            raise Unprocessable(
+                f"unknown CI keys{when}: {', '.join(unknown[:20])}",
+                field="keys",
+                unknown=unknown,
+            )
+        return {k: found[k] for k in wanted}
+
+    def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
+        name = "impact/expand" if self.as_of_ms is None else "impact/expand_as_of"
+        rows = neo4j.read(name, frontier=frontier, **self.directions, **self._params())
+        for row in rows:
+            self.details.setdefault(row["to_key"], row)
+            if self.upstream:
+                self.edges.append((row["to_key"], row["from_key"], row["type"]))
+            else:
+                self.edges.append((row["from_key"], row["to_key"], row["type"]))
+        return [(row["from_key"], row["to_key"], row["key"]) for row in rows]
+
+    def groups(self, keys: Iterable[str]) -> dict[str, Group]:
+        """Redundancy groups among the given CIs."""
+        name = "impact/groups" if self.as_of_ms is None else "impact/groups_as_of"
+        rows = neo4j.read(name, keys=list(keys), **self._params())
+        return {
+            row["key_lc"]: Group(
+                members=row["members"],
+                min_members_up=_whole(row["min_members_up"]),
+            )
+            for row in rows
+        }
+
+
+def _whole(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def caps(max_depth: int | None, max_results: int | None) -> tuple[int, int]:
+    """The caller's caps, defaulted and held under the configured maximums."""
+    settings = get_settings()
+    return (
+        min(max_depth or settings.impact_default_depth, settings.impact_max_depth),
+        min(
+            max_results or settings.impact_default_results, settings.impact_max_results
+        ),
+    )
+
+
+def walk_impact(
+    keys: list[str],
+    *,
+    max_depth: int,
+    max_results: int,
+    types: list[str] | None = None,
+    as_of: datetime | None = None,
+) -> tuple[dict[str, str], Traversal, GraphWalk, dict[str, State]]:
+    """Walk from the changed CIs and work out the state of everything reached."""
+    graph = GraphWalk(as_of=as_of, types=types)
+    sources = graph.resolve(keys)
+    walk = breadth_first(
+        sources, graph.expand, max_depth=max_depth, max_results=max_results
+    )
+    reached = set(walk.reached)
+    edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
+    groups = graph.groups(k for k in walk.order)
+    states = spread(sources, edges, groups)
+    return sources, walk, graph, states
 
 
 def impact(request: ImpactRequest) -> ImpactResponse:
     """Each CI reached from the changed ones, once, at its shortest distance, with one path."""
-    settings = get_settings()
-    max_depth = min(
-        request.max_depth or settings.impact_default_depth, settings.impact_max_depth
+    max_depth, max_results = caps(request.max_depth, request.max_results)
+    sources, walk, graph, states = walk_impact(
+        request.keys,
+        max_depth=max_depth,
+        max_results=max_results,
+        types=request.types,
+        as_of=request.as_of,
     )
-    max_results = min(
-        request.max_results or settings.impact_default_results,
-        settings.impact_max_results,
-    )
-    sources = resolve(request.keys)
-    types = impact_types(request.types)
-    details: dict[str, dict[str, Any]] = {}
-
-    def expand(frontier: list[str]) -> Iterable[tuple[str, str, str]]:
-        rows = neo4j.read("impact/expand", frontier=frontier, **types)
-        for row in rows:
-            details.setdefault(row["to_key"], row)
-        return [(row["from_key"], row["to_key"], row["key"]) for row in rows]
-
-    walk = breadth_first(sources, expand, max_depth=max_depth, max_results=max_results)
-    impacted = [
-        ImpactedCI(
-            key=walk.reached[k].key,
-            class_=details[k].get("class"),
-            name=details[k].get("name"),
-            owner=details[k].get("owner"),
-            distance=walk.reached[k].distance,
-            state="down",
-            path=walk.path(k),
+    impacted: list[ImpactedCI] = []
+    for key_lc in walk.order:
+        state = states.get(key_lc, State.UP)
+        if state is State.UP:
+            continue
+        detail = graph.details[key_lc]
+        impacted.append(
+            ImpactedCI(
+                key=walk.reached[key_lc].key,
+                class_=detail.get("class"),
+                name=detail.get("name"),
+                owner=detail.get("owner"),
+                distance=walk.reached[key_lc].distance,
+                state="down" if state is State.DOWN else "degraded",
+                path=walk.path(key_lc),
+            )
         )
-        for k in walk.order
+    services = [
+        ImpactedService(
+            key=i.key, name=i.name, owner=i.owner, state=i.state, distance=i.distance
+        )
+        for i in impacted
+        if i.class_ in CI_CLASSES and CI_CLASSES[i.class_].business_service
     ]
+    services.sort(key=lambda s: (s.state != "down", s.distance, s.key))
     log.info(
         "impact.computed",
-        sources=list(sources.values())[:10],
+        changed=list(sources.values())[:10],
         impacted=len(impacted),
         truncated=walk.truncated,
+        as_of=request.as_of.isoformat() if request.as_of else None,
     )
     return ImpactResponse(
         changed=list(sources.values()),
         impacted=impacted,
+        services=services,
         truncated=walk.truncated,
         truncated_by=walk.truncated_by,
         max_depth=max_depth,
         max_results=max_results,
+        as_of=request.as_of,
     )

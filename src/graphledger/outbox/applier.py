@@ -74,14 +74,20 @@ def _row(change: TopologyChange) -> tuple[str, dict[str, Any]]:
     """The statement and parameters row that applies one journal change."""
     doc = change.after if change.op != "delete" else change.before
     assert doc is not None
+    at_ms = int(change.at.timestamp() * 1000)
     if change.entity == "ci":
         if change.op == "delete":
-            return "ci/delete", {"key_lc": change.entity_id, "change_id": change.id}
-        props = graph_props({k: v for k, v in doc.items() if k != "class"})
+            return "ci/delete", {
+                "key_lc": change.entity_id,
+                "change_id": change.id,
+                "at_ms": at_ms,
+            }
+        props = graph_props(doc)
         # Promoted so traversals can read a group's redundancy without parsing JSON.
         props["min_members_up"] = (doc.get("attributes") or {}).get("min_members_up")
         return "ci/upsert", {
             "key_lc": change.entity_id,
+            "at_ms": at_ms,
             "class": doc["class"],
             "change_id": change.id,
             "props": props,
@@ -90,6 +96,7 @@ def _row(change: TopologyChange) -> tuple[str, dict[str, Any]]:
         return "relationship/delete", {
             "id": change.entity_id,
             "source_lc": doc["source_lc"],
+            "at_ms": at_ms,
         }
     return "relationship/upsert", {
         "id": change.entity_id,
@@ -97,6 +104,7 @@ def _row(change: TopologyChange) -> tuple[str, dict[str, Any]]:
         "source_lc": doc["source_lc"],
         "target_lc": doc["target_lc"],
         "change_id": change.id,
+        "at_ms": at_ms,
         "props": graph_props(
             {k: doc.get(k) for k in ("attributes", "weight", "created_at")}
         ),

@@ -1,0 +1,1 @@
+"""Root-cause candidates and single points of failure: walking upstream from a CI."""

@@ -1,0 +1,167 @@
+"""Ranking what a CI depends on by how likely each is the cause of its trouble.
+
+The score of an upstream CI is the sum of four parts, each with its reason in the answer:
+- unhealthy: 50 when its status is down, 30 when degraded, 15 in maintenance;
+- changed: when the journal holds a change touching it since `since` (default: the last 24 hours),
+  30 scaled by how recent the newest one is: 30 x max(0.25, 1 - age / window);
+- single point of failure: 15 when its loss alone takes the CI down (redundancy honoured);
+- proximity: 10 / distance, so nearer candidates win ties.
+Candidates are ranked by score, then distance, then key.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from graphledger.ci.keys import normalise
+from graphledger.impact.engine import Traversal, breadth_first
+from graphledger.impact.service import GraphWalk
+from graphledger.impact.states import Network, State
+from graphledger.models import TopologyChange
+from graphledger.settings import get_settings
+
+UNHEALTHY = {"down": 50.0, "degraded": 30.0, "maintenance": 15.0}
+CHANGED, SPOF, PROXIMITY = 30.0, 15.0, 10.0
+DEFAULT_WINDOW = timedelta(hours=24)
+
+
+@dataclass
+class Upstream:
+    """The upstream part of the graph seen from one CI."""
+
+    key_lc: str
+    key: str
+    walk: Traversal
+    graph: GraphWalk
+    network: Network
+    spof: set[str] = field(default_factory=set)
+    spof_truncated: bool = False
+
+
+def walk_upstream(key: str) -> Upstream:
+    """Everything the CI needs, transitively, with one shortest path to each."""
+    settings = get_settings()
+    graph = GraphWalk(upstream=True)
+    sources = graph.resolve([key])
+    key_lc = normalise(key)
+    walk = breadth_first(
+        sources,
+        graph.expand,
+        max_depth=settings.upstream_max_depth,
+        max_results=settings.upstream_max_results,
+    )
+    reached = set(walk.reached)
+    edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
+    network = Network(edges, graph.groups(reached))
+    return Upstream(
+        key_lc=key_lc, key=sources[key_lc], walk=walk, graph=graph, network=network
+    )
+
+
+def find_single_points(up: Upstream) -> Upstream:
+    """Mark the upstream CIs whose failure alone takes the CI down."""
+    limit = get_settings().spof_max_candidates
+    candidates = up.walk.order[:limit]
+    up.spof_truncated = len(up.walk.order) > limit
+    up.spof = {
+        c for c in candidates if up.network.spread([c]).get(up.key_lc) is State.DOWN
+    }
+    return up
+
+
+def recent_changes(
+    session: Session, keys: list[str], since: datetime
+) -> dict[str, TopologyChange]:
+    """The newest journal change since `since` touching each of the given CIs."""
+    rows = session.execute(
+        select(TopologyChange)
+        .where(TopologyChange.ci_keys.overlap(keys), TopologyChange.at >= since)
+        .order_by(TopologyChange.id.desc())
+        .limit(20_000)
+    ).scalars()
+    wanted = set(keys)
+    newest: dict[str, TopologyChange] = {}
+    for change in rows:
+        for key in change.ci_keys:
+            if key in wanted and key not in newest:
+                newest[key] = change
+    return newest
+
+
+def describe(change: TopologyChange) -> dict[str, Any]:
+    """A change as a reason: what, when, who, and which fields moved."""
+    before, after = change.before or {}, change.after or {}
+    fields = sorted(
+        k
+        for k in set(before) | set(after)
+        if before.get(k) != after.get(k) and k not in ("version", "updated_at")
+    )
+    return {
+        "change_id": change.id,
+        "entity": change.entity,
+        "op": change.op,
+        "at": change.at.isoformat(),
+        "actor": change.actor,
+        "source": change.source,
+        "fields": fields if change.op == "update" else [],
+    }
+
+
+def rank(
+    up: Upstream, changes: dict[str, TopologyChange], *, since: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    """Scored candidates with their reasons and paths, best first."""
+    window = max((now - since).total_seconds(), 1.0)
+    ranked: list[dict[str, Any]] = []
+    for key_lc in up.walk.order:
+        detail = up.graph.details[key_lc]
+        distance = up.walk.reached[key_lc].distance
+        reasons: list[dict[str, Any]] = []
+        status = detail.get("status") or "operational"
+        if status in UNHEALTHY:
+            reasons.append(
+                {"kind": "unhealthy", "status": status, "weight": UNHEALTHY[status]}
+            )
+        change = changes.get(key_lc)
+        if change is not None:
+            age = max((now - change.at).total_seconds(), 0.0)
+            weight = round(CHANGED * max(0.25, 1 - age / window), 2)
+            reasons.append(
+                {"kind": "changed", "weight": weight, "change": describe(change)}
+            )
+        if key_lc in up.spof:
+            reasons.append({"kind": "single_point_of_failure", "weight": SPOF})
+        reasons.append(
+            {
+                "kind": "distance",
+                "distance": distance,
+                "weight": round(PROXIMITY / distance, 2),
+            }
+        )
+        ranked.append(
+            {
+                "key": up.walk.reached[key_lc].key,
+                "class": detail.get("class"),
+                "name": detail.get("name"),
+                "status": status,
+                "owner": detail.get("owner"),
+                "distance": distance,
+                "score": round(sum(r["weight"] for r in reasons), 2),
+                "single_point_of_failure": key_lc in up.spof,
+                "reasons": reasons,
+                "path": up.walk.path(key_lc),
+            }
+        )
+    ranked.sort(key=lambda c: (-c["score"], c["distance"], c["key"].lower()))
+    return ranked
+
+
+def default_since(now: datetime) -> datetime:
+    return now - DEFAULT_WINDOW
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
