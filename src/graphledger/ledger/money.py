@@ -93,6 +93,6 @@ def _as_currency(value: Any) -> str:
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
-    PlainSerializer(lambda v: format(v, "f"), return_type=str),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
 ]
 Currency = Annotated[str, BeforeValidator(_as_currency)]

@@ -56,5 +56,5 @@ def months_between(first: date, last: date) -> list[date]:
 Month = Annotated[
     date,
     BeforeValidator(parse_month),
-    PlainSerializer(format_month, return_type=str),
+    PlainSerializer(format_month, return_type=str, when_used="json"),
 ]
