@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import ColumnElement
 
 from graphledger.auth.deps import LedgerWriter, TopologyReader
 from graphledger.cost_center import service
@@ -58,7 +59,7 @@ def list_cost_centers(
 ) -> Response:
     """Cost centers in id order, filtered by parent or by text in code or name."""
     size = page_size(limit)
-    where = []
+    where: list[ColumnElement[bool]] = []
     if q:
         where.append(
             CostCenter.name.icontains(q, autoescape=True)

@@ -1,5 +1,6 @@
 """SQL every ledger record shares: fetch one by id, and a page in id order."""
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
@@ -23,7 +24,7 @@ def page(
     *,
     after: int | None,
     limit: int,
-    where: list[ColumnElement[Any]],
+    where: Sequence[ColumnElement[Any]],
 ) -> list[M]:
     """Up to `limit` rows after the id `after`, in id order, matching every condition."""
     id_column = model.id  # type: ignore[attr-defined]
