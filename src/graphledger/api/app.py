@@ -48,15 +48,18 @@ def _apply_schema_when_possible(stop: threading.Event) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
-    threading.Thread(
+    schema = threading.Thread(
         target=_apply_schema_when_possible, args=(stop,), daemon=True
-    ).start()
+    )
+    schema.start()
     drainer = Drainer()
     drainer.start()
     log.info("api.started")
     yield
     stop.set()
     drainer.stop()
+    # Closing the driver under a schema statement still in flight breaks its buffers.
+    schema.join(timeout=30)
     neo4j.close_driver()
 
 
