@@ -49,6 +49,15 @@ def test_migrations_downgrade_and_upgrade_cleanly(stores):
             "outbox",
             "audit_log",
             "api_tokens",
+            "vendors",
+            "cost_centers",
+            "assets",
+            "asset_moves",
+            "contracts",
+            "contract_assets",
+            "licenses",
+            "license_assignments",
+            "cost_entries",
         } <= set(inspect(engine).get_table_names())
         command.downgrade(config, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}

@@ -9,18 +9,25 @@ from fastapi import FastAPI
 from graphledger import logs
 from graphledger.api import middleware, problems
 from graphledger.api.registry_router import router as registry_router
+from graphledger.asset.router import router as asset_router
 from graphledger.audit.router import router as audit_router
 from graphledger.auth.router import router as token_router
 from graphledger.ci.router import router as ci_router
+from graphledger.contract.router import router as contract_router
+from graphledger.cost.router import router as cost_router
+from graphledger.cost_center.router import router as cost_center_router
+from graphledger.finance.router import router as finance_router
 from graphledger.graph import neo4j
 from graphledger.health.router import router as health_router
 from graphledger.impact.router import router as impact_router
 from graphledger.imports.router import router as import_router
+from graphledger.license.router import router as license_router
 from graphledger.logs import get_logger
 from graphledger.outbox.applier import Drainer
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
 from graphledger.settings import get_settings
+from graphledger.vendor.router import router as vendor_router
 
 log = get_logger(__name__)
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -52,9 +59,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     stop.set()
     drainer.stop()
-    schema.join(
-        timeout=30
-    )  # the driver must not close under a running schema statement
+    # Closing the driver under a schema statement still in flight breaks its buffers.
+    schema.join(timeout=30)
     neo4j.close_driver()
 
 
@@ -80,6 +86,13 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         impact_router,
         import_router,
         audit_router,
+        vendor_router,
+        cost_center_router,
+        asset_router,
+        contract_router,
+        license_router,
+        cost_router,
+        finance_router,
     ):
         app.include_router(router)
     return app

@@ -14,6 +14,7 @@ from graphledger.ci.keys import normalise
 from graphledger.ci.schemas import CICreate
 from graphledger.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from graphledger.graph.registry import CI_CLASSES
+from graphledger.license import repository as license_repository
 from graphledger.models import CIHead, OutboxEntry
 from graphledger.outbox.journal import record_change
 from graphledger.relationship.service import delete_relationship_head
@@ -157,6 +158,16 @@ def delete_ci(
     """Delete a CI and, first, each of its relationships, every step journalled."""
     head = require_live(session, key, lock=True)
     check_version(head, if_match)
+    seats = license_repository.assignments_for_ci(session, head.key_lc)
+    if seats:
+        # A deleted CI must not leave license seats pointing at nothing (C15).
+        raise Conflict(
+            f"CI {head.key!r} holds {len(seats)} license seat(s); release them first",
+            assignments=[
+                {"license_id": a.license_id, "license": name, "assignment_id": a.id}
+                for a, name in seats
+            ],
+        )
     entries = [
         delete_relationship_head(session, rel, actor=actor, source=source)
         for rel in repository.live_relationships_of(session, head.key_lc, lock=True)

@@ -3,6 +3,17 @@
 from graphledger.models.audit import AuditEntry
 from graphledger.models.auth import ApiToken
 from graphledger.models.base import Base
+from graphledger.models.ledger import (
+    Asset,
+    AssetMove,
+    Contract,
+    CostCenter,
+    CostEntry,
+    License,
+    LicenseAssignment,
+    Vendor,
+    contract_assets,
+)
 from graphledger.models.topology import (
     CIHead,
     OutboxEntry,
@@ -12,10 +23,19 @@ from graphledger.models.topology import (
 
 __all__ = [
     "ApiToken",
+    "Asset",
+    "AssetMove",
     "AuditEntry",
     "Base",
     "CIHead",
+    "Contract",
+    "CostCenter",
+    "CostEntry",
+    "License",
+    "LicenseAssignment",
     "OutboxEntry",
     "RelationshipHead",
     "TopologyChange",
+    "Vendor",
+    "contract_assets",
 ]

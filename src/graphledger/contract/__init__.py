@@ -1,0 +1,1 @@
+"""Contracts: support, maintenance, lease, warranty or subscription, and the assets they cover."""

@@ -1,0 +1,1 @@
+"""Cost centers: where assets are charged, in a tree through `parent_id`."""

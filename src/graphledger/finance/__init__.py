@@ -1,0 +1,1 @@
+"""Finance reports: book value, total cost of ownership, spend and renewals."""

@@ -1,0 +1,1 @@
+"""What the ledger's domains share: money, periods, depreciation, CSV, and monthly cost."""

@@ -1,0 +1,1 @@
+"""Licenses, their seats held by people or CIs, and compliance."""

@@ -1,0 +1,1 @@
+"""Vendors: who sells us assets, contracts and licenses."""
