@@ -1,0 +1,1 @@
+"""What a service costs through its dependency graph, shared infrastructure apportioned."""

@@ -1,0 +1,177 @@
+"""Apportioning costs up a dependency graph so that no money is lost, counted twice or rounded away.
+
+The rules (DESIGN, "Money and time"):
+- A CI's cost flows to the CIs that directly depend on it, split evenly or by relationship
+  `weight`, and on up from them. What a CI carries is its own cost plus what flows into it.
+- A CI that nothing depends on keeps what it carries: it is top-level.
+- A cycle is one unit: its members' costs and inflows are pooled and split among the dependants
+  outside the cycle; a cycle that nothing outside depends on is top-level, and each member holds
+  an equal part of the pool.
+- Amounts are whole minor units (cents) of one currency. Each split hands out every unit by the
+  largest-remainder rule, ties going to the dependant whose key sorts first, so the parts always
+  add up to the whole and the top-level amounts add up exactly to all the costs beneath them.
+
+Work is linear in the CIs and edges involved (Tarjan's strongly connected components, then one
+pass in topological order).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+def split(units: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
+    """Hand out `units` over `weights` by largest remainder; ties to the first key."""
+    total = sum(weights.values())
+    if units == 0 or not weights:
+        return {k: 0 for k in weights}
+    exact = {k: Fraction(units) * w / total for k, w in weights.items()}
+    parts = {k: int(v) if v >= 0 else -int(-v) for k, v in exact.items()}
+    rest = units - sum(parts.values())
+    step = 1 if rest > 0 else -1
+    order = sorted(weights, key=lambda k: (-(exact[k] - parts[k]) * step, k))
+    for k in order[: abs(rest)]:
+        parts[k] += step
+    return parts
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`dependant` needs `dependency`; cost flows from the dependency to the dependant."""
+
+    dependant: str
+    dependency: str
+    weight: Fraction = Fraction(1)
+
+
+def components(nodes: Iterable[str], edges: Iterable[Edge]) -> dict[str, int]:
+    """Strongly connected component id of each node (iterative Tarjan), in reverse topological
+    order of the dependency direction: a dependency's component never gets a larger id than a
+    dependant's, except inside a cycle."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        succ[e.dependant].append(e.dependency)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    comp: dict[str, int] = {}
+    counter = 0
+    finished = 0
+    for root in sorted(set(nodes)):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(succ[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(succ[child]))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp[member] = finished
+                    if member == node:
+                        break
+                finished += 1
+    return comp
+
+
+@dataclass
+class Allocation:
+    """What each CI carries (own cost plus inflow) and what each top-level CI ends with."""
+
+    carried: dict[
+        str, int
+    ]  # per CI; members of a cycle each show an equal part of the pool
+    top_level: dict[str, int]  # CIs nothing depends on, with the amount they end with
+    flows: dict[tuple[str, str], int]  # (dependency, dependant) -> units handed over
+
+
+def allocate(costs: Mapping[str, int], edges: Iterable[Edge]) -> Allocation:
+    """Flow every CI's cost (whole minor units of one currency) up to the top-level CIs."""
+    edges = [e for e in edges if e.dependant != e.dependency]
+    nodes = set(costs) | {e.dependant for e in edges} | {e.dependency for e in edges}
+    comp = components(nodes, edges)
+    members: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(nodes):
+        members[comp[node]].append(node)
+    outside: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for e in edges:
+        if comp[e.dependant] != comp[e.dependency]:
+            outside[comp[e.dependency]][e.dependant] += e.weight
+    pool: dict[int, int] = {
+        c: sum(costs.get(n, 0) for n in ms) for c, ms in members.items()
+    }
+    carried: dict[str, int] = {}
+    top: dict[str, int] = {}
+    flows: dict[tuple[str, str], int] = {}
+    # Component ids grow from dependencies towards dependants, so ascending order settles
+    # every dependency's pool before the pools that receive from it.
+    for cid in sorted(members):
+        shares = split(pool[cid], {m: Fraction(1) for m in members[cid]})
+        carried.update(shares)
+        dependants = outside.get(cid)
+        if not dependants:
+            top.update(shares)
+            continue
+        handed = split(pool[cid], dependants)
+        for dependant, units in handed.items():
+            pool[comp[dependant]] += units
+            source = (
+                members[cid][0] if len(members[cid]) == 1 else "+".join(members[cid])
+            )
+            flows[(source, dependant)] = flows.get((source, dependant), 0) + units
+    return Allocation(carried=carried, top_level=top, flows=flows)
+
+
+def fractions_beneath(target: str, edges: Iterable[Edge]) -> dict[str, Fraction]:
+    """The exact fraction of each CI's own cost that reaches `target` (1 for itself), under the
+    same rules without rounding; used to explain a total, not to compute it."""
+    edges = [e for e in edges if e.dependant != e.dependency]
+    nodes = {e.dependant for e in edges} | {e.dependency for e in edges} | {target}
+    comp = components(nodes, edges)
+    members: dict[int, list[str]] = defaultdict(list)
+    for node in nodes:
+        members[comp[node]].append(node)
+    outside: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for e in edges:
+        if comp[e.dependant] != comp[e.dependency]:
+            outside[comp[e.dependency]][e.dependant] += e.weight
+    # reach[c] = fraction of component c's pool that ends in target's component
+    target_comp = comp[target]
+    reach: dict[int, Fraction] = {target_comp: Fraction(1)}
+    for cid in sorted(members, reverse=True):
+        if cid == target_comp:
+            continue
+        dependants = outside.get(cid)
+        if not dependants:
+            reach[cid] = Fraction(0)
+            continue
+        total = sum(dependants.values())
+        reach[cid] = sum(
+            (w / total) * reach.get(comp[d], Fraction(0)) for d, w in dependants.items()
+        )
+    size = Fraction(len(members[target_comp]))
+    return {n: reach[comp[n]] / size for n in nodes if reach.get(comp[n])}
