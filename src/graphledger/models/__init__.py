@@ -3,6 +3,7 @@
 from graphledger.models.audit import AuditEntry
 from graphledger.models.auth import ApiToken
 from graphledger.models.base import Base
+from graphledger.models.discovery import CIFieldSource, CIIdentifier, CIObservation
 from graphledger.models.topology import (
     CIHead,
     OutboxEntry,
@@ -14,6 +15,9 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CIFieldSource",
+    "CIIdentifier",
+    "CIObservation",
     "CIHead",
     "OutboxEntry",
     "RelationshipHead",
