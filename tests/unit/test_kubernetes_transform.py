@@ -88,3 +88,17 @@ def test_online_boutique_edges():
         "env SHOPPING_ASSISTANT_SERVICE_ADDR=shoppingassistantservice:80"
     ]
     assert len([c for c in batch.cis if c.class_ == "Workload"]) == 12
+
+
+def test_only_named_namespaces_are_covered_for_staleness():
+    named = transform(
+        read_text(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\n", "a"
+        )
+    )
+    defaulted = transform(
+        read_text("apiVersion: v1\nkind: Service\nmetadata: {name: b}\n", "b")
+    )
+
+    assert named.scopes == {"k8s:default/x"}
+    assert defaulted.scopes == set() and defaulted.cis[0].scope == "k8s:default/default"

@@ -135,3 +135,28 @@ def test_identifier_normalisation():
     assert normalise_hostname("10.0.0.1") is None
     assert normalise_mac("0E-D7-00-00-00-01") == normalise_mac("0ed7.0000.0001")
     assert normalise_mac("00:00:00:00:00:00") is None
+
+
+def test_an_identifier_several_items_share_identifies_none_of_them():
+    from graphledger.imports.identify import shared_in_input
+
+    items = [
+        (
+            "i-1",
+            "VirtualMachine",
+            {"mac_addresses": ["0e:d7:00:00:00:00"], "serial": "A"},
+        ),
+        (
+            "i-2",
+            "VirtualMachine",
+            {"mac_addresses": ["0E-D7-00-00-00-00"], "serial": "B"},
+        ),
+    ]
+
+    same_twice = [
+        ("srv-a", "Server", {"serial": " ab 12 cd", "hostname": "Web01.example.com."}),
+        ("srv-b", "Server", {"serial": "AB12CD", "hostname": "web01.example.com"}),
+    ]
+
+    assert shared_in_input(items) == {("mac", "0e:d7:00:00:00:00")}
+    assert shared_in_input(same_twice) == set()

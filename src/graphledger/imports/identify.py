@@ -130,14 +130,47 @@ class Ambiguous(Exception):
         self.by = by
 
 
+def shared_in_input(
+    items: list[tuple[str, str, dict[str, Any]]],
+) -> set[tuple[str, str]]:
+    """Identifiers that several items of one input carry while other identifiers tell them apart.
+
+    Such an identifier names none of them (CloudMapper's demo gives three instances, each with its
+    own instance id, one network interface and MAC). Items that share an identifier and contradict
+    each other nowhere are the same thing twice, and the identifier keeps matching them.
+    """
+    by_key: dict[str, dict[str, set[str]]] = {}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for key, class_, attributes in items:
+        kinds = by_key.setdefault(key.lower(), {})
+        for kind, value in identifiers_of(class_, attributes):
+            kinds.setdefault(kind, set()).add(value)
+            owners.setdefault((kind, value), set()).add(key.lower())
+
+    def apart(a: str, b: str) -> bool:
+        left, right = by_key[a], by_key[b]
+        return any(left[k].isdisjoint(right[k]) for k in left.keys() & right.keys())
+
+    shared: set[tuple[str, str]] = set()
+    for pair, keys in owners.items():
+        ordered = sorted(keys)
+        if any(apart(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]):
+            shared.add(pair)
+    return shared
+
+
 def match(
-    session: Session, key: str, class_: str, attributes: dict[str, Any]
+    session: Session,
+    key: str,
+    class_: str,
+    attributes: dict[str, Any],
+    ignore: set[tuple[str, str]] | None = None,
 ) -> str | None:
     """The key_lc of the live CI the item is, None for a new one; Ambiguous when unclear."""
     key_lc = key.lower()
     if repository.live_key_exists(session, key_lc):
         return key_lc
-    wanted = identifiers_of(class_, attributes)
+    wanted = identifiers_of(class_, attributes) - (ignore or set())
     if not wanted:
         return None
     hits = repository.keys_by_identifiers(session, sorted(wanted))

@@ -15,8 +15,10 @@ kind (ServiceAccount, Role, PodDisruptionBudget ...) becomes a `Configuration` C
 is dropped without a word; a document without `kind` or `apiVersion` is rejected by its index.
 Empty and comment-only documents (`---` twice, a trailing `---`) are skipped.
 
-Scope: an import covers the namespaces it names, in its cluster (`k8s:<cluster>/<namespace>`);
-after a complete import, CIs of those namespaces it no longer contains are marked stale.
+Scope: an import covers the namespaces it names (in `metadata.namespace` or a Namespace document),
+in its cluster (`k8s:<cluster>/<namespace>`); after a complete import, CIs of those namespaces it no
+longer contains are marked stale. Documents that name no namespace fall into the default one but
+do not claim it: two applications in one namespace, imported from two files, leave each other be.
 """
 
 import re
@@ -250,7 +252,8 @@ def transform(
         }
         if ns is not None:
             attributes["k8s_namespace"] = ns
-            namespaces.add(ns)
+        if kind == "namespace" or meta.get("namespace"):
+            namespaces.add(str(name) if kind == "namespace" else ns or "")
         labels = meta.get("labels") or {}
         if labels:
             attributes["labels"] = {str(k): str(v) for k, v in labels.items()}

@@ -110,6 +110,7 @@ class _Run:
         self.seen: dict[str, set[str]] = {}
         self.entry_ids: list[int] = []
         self.now = datetime.now(UTC)
+        self.shared: set[tuple[str, str]] = set()
 
     def entry(self, entry: Any) -> None:
         if entry is not None:
@@ -126,7 +127,9 @@ def _load_ci(run: _Run, item: CIItem) -> str:
     if reserved:
         raise ItemRejected("attribute names starting with _ are reserved", reserved[0])
     try:
-        matched = identify.match(run.session, item.key, item.class_, item.attributes)
+        matched = identify.match(
+            run.session, item.key, item.class_, item.attributes, run.shared
+        )
     except identify.Ambiguous as error:
         raise ItemRejected(
             f"matches more than one CI: {', '.join(error.candidates)} "
@@ -352,6 +355,9 @@ def load(
     report.rejected = [asdict(r) for r in batch.rejected]
     with get_sessionmaker()() as session:
         run = _Run(session, report, actor, f"import:{fmt}")
+        run.shared = identify.shared_in_input(
+            [(c.key, c.class_, c.attributes) for c in batch.cis]
+        )
         done = 0
         for counts, items, loader in (
             (report.cis, batch.cis, _load_ci),
