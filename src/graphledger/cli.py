@@ -4,7 +4,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -55,26 +55,67 @@ def migrate(revision: str = "head") -> None:
 
 @app.command("import")
 def import_(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="kubernetes")],
+    fmt: Annotated[
+        str,
+        typer.Argument(
+            metavar="FORMAT",
+            help="kubernetes, aws, netbox, csv-cis, csv-relationships or csv-assets",
+        ),
+    ],
     paths: Annotated[list[Path], typer.Argument(exists=True, metavar="FILE|DIR")],
     dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    retire_stale: Annotated[bool, typer.Option("--retire-stale")] = False,
     cluster: str = "default",
     namespace: str = "default",
+    instance: str = "default",
+    encoding: str = "",
+    date_order: Annotated[str, typer.Option(help="dmy or mdy")] = "",
 ) -> None:
     """Import files straight into the stores, with the same rules as the API."""
     from graphledger import logs
+    from graphledger.errors import GraphledgerError
     from graphledger.imports.service import import_paths
 
     settings = get_settings()
     logs.configure(json=settings.log_json, level="WARNING")
-    report = import_paths(
-        fmt,
-        list(paths),
-        actor=os.environ.get("USER", "cli"),
-        dry_run=dry_run,
-        options={"cluster": cluster, "namespace": namespace},
-    )
+    options = {
+        "cluster": cluster,
+        "namespace": namespace,
+        "instance": instance,
+        "encoding": encoding,
+        "date_order": date_order,
+    }
+    bar: list[Any] = []
+
+    def on_total(total: int) -> None:
+        if not as_json:
+            bar.append(
+                typer.progressbar(length=total, label="loading", file=sys.stderr)
+            )
+            bar[0].__enter__()
+
+    def progress(step: int) -> None:
+        if bar:
+            bar[0].update(step)
+
+    try:
+        report = import_paths(
+            fmt,
+            list(paths),
+            actor=os.environ.get("USER", "cli"),
+            dry_run=dry_run,
+            retire_stale=retire_stale,
+            options=options,
+            progress=progress,
+            on_total=on_total,
+        )
+    except GraphledgerError as error:
+        typer.echo(f"import failed: {error.detail}", err=True)
+        raise typer.Exit(2) from error
+    finally:
+        if bar:
+            bar[0].__exit__(None, None, None)
     if as_json:
         typer.echo(report.model_dump_json())
         return
@@ -84,10 +125,19 @@ def import_(
             f"  {what:<14} created {counts.created:>5}  updated {counts.updated:>5}  "
             f"unchanged {counts.unchanged:>5}  rejected {counts.rejected:>5}"
         )
+    typer.echo(
+        f"  stale {len(report.stale)}  retired {len(report.retired)}  "
+        f"unresolved {len(report.unresolved)}  {report.items_per_second} items/s"
+    )
     for rejection in report.rejected:
-        typer.echo(f"  rejected {rejection['ref']}: {rejection['reason']}")
+        field = f" [{rejection['field']}]" if rejection.get("field") else ""
+        typer.echo(f"  rejected {rejection['ref']}{field}: {rejection['reason']}")
     for ref in report.unresolved:
         typer.echo(f"  unresolved {ref['from']}: {ref['reference']}")
+    for kept in report.kept:
+        typer.echo(
+            f"  kept {kept['key']} {', '.join(kept['fields'])}: {kept['reason']}"
+        )
 
 
 @app.command()

@@ -51,18 +51,21 @@ def test_keys_are_qualified_by_cluster_and_namespace():
 def test_broken_yaml_is_rejected_with_its_place_not_raised():
     docs = list(
         read_text(
-            "kind: Service\nmetadata: {name: a}\n---\nkind: [unclosed\n", "bad.yaml"
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\nkind: [unclosed\n",
+            "bad.yaml",
         )
     )
     batch = transform(docs)
 
-    assert [c.name for c in batch.cis] == ["a", "default"]
+    assert [c.name for c in batch.cis] == ["a"]
     assert len(batch.rejected) == 1 and batch.rejected[0].ref.startswith("bad.yaml")
+    assert batch.complete is False
 
 
 def test_duplicate_document_is_rejected():
     text = (
-        "kind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: a}\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
     )
     batch = transform(read_text(text, "dup.yaml"))
 
@@ -85,3 +88,17 @@ def test_online_boutique_edges():
         "env SHOPPING_ASSISTANT_SERVICE_ADDR=shoppingassistantservice:80"
     ]
     assert len([c for c in batch.cis if c.class_ == "Workload"]) == 12
+
+
+def test_only_named_namespaces_are_covered_for_staleness():
+    named = transform(
+        read_text(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\n", "a"
+        )
+    )
+    defaulted = transform(
+        read_text("apiVersion: v1\nkind: Service\nmetadata: {name: b}\n", "b")
+    )
+
+    assert named.scopes == {"k8s:default/x"}
+    assert defaulted.scopes == set() and defaulted.cis[0].scope == "k8s:default/default"

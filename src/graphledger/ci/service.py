@@ -14,6 +14,8 @@ from graphledger.ci.keys import normalise
 from graphledger.ci.schemas import CICreate
 from graphledger.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from graphledger.graph.registry import CI_CLASSES
+from graphledger.imports import identify
+from graphledger.imports import repository as discovery_repository
 from graphledger.license import repository as license_repository
 from graphledger.models import CIHead, OutboxEntry
 from graphledger.outbox.journal import record_change
@@ -40,6 +42,34 @@ def _check_required(document: dict[str, Any]) -> None:
                 {"field": f"attributes.{m}", "message": "required"} for m in missing
             ],
         )
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """Field names a write set, attributes one by one (`attributes.<name>`)."""
+    before = before or {}
+    fields = [
+        f
+        for f in ("class", "name", "status", "owner")
+        if before.get(f) != after.get(f) or not before
+    ]
+    old, new = before.get("attributes") or {}, after.get("attributes") or {}
+    fields += [f"attributes.{a}" for a in new if a not in old or old[a] != new[a]]
+    fields += [f"attributes.{a}" for a in old if a not in new]
+    return fields
+
+
+def _remember(
+    session: Session,
+    key_lc: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    source: str,
+) -> None:
+    """Keep the identifier index and the per-field source of a CI in step with its document."""
+    identify.index(session, key_lc, after["class"], after.get("attributes") or {})
+    discovery_repository.record_field_sources(
+        session, key_lc, changed_fields(before, after), source, datetime.now(UTC)
+    )
 
 
 def require_live(session: Session, key: str, *, lock: bool = False) -> CIHead:
@@ -104,6 +134,7 @@ def create_ci(
         before=None,
         after=document,
     )
+    _remember(session, key_lc, None, document, source)
     return document, entry
 
 
@@ -149,6 +180,7 @@ def update_ci(
         before=before,
         after=after,
     )
+    _remember(session, head.key_lc, before, after, source)
     return after, entry
 
 
@@ -173,6 +205,7 @@ def delete_ci(
         for rel in repository.live_relationships_of(session, head.key_lc, lock=True)
     ]
     before = dict(head.document)
+    discovery_repository.forget_ci(session, head.key_lc)
     head.deleted, head.version, head.updated_at = (
         True,
         head.version + 1,

@@ -9,8 +9,16 @@ Edges:
 - a workload DEPENDS_ON the Services its containers' environment points at (`host:port`, URLs,
   `host.namespace[.svc.cluster.local]`, after `$(VAR)` expansion), the ConfigMaps, Secrets and
   PersistentVolumeClaims it mounts or reads;
-- every namespaced CI is PART_OF its Namespace CI.
-Secrets become CIs by name only: no value from `data` or `stringData` is ever read.
+- every namespaced CI is PART_OF its Namespace CI when the input declares that Namespace.
+Secrets become CIs by name only: no value from `data` or `stringData` is ever read. Every other
+kind (ServiceAccount, Role, PodDisruptionBudget ...) becomes a `Configuration` CI, so no document
+is dropped without a word; a document without `kind` or `apiVersion` is rejected by its index.
+Empty and comment-only documents (`---` twice, a trailing `---`) are skipped.
+
+Scope: an import covers the namespaces it names (in `metadata.namespace` or a Namespace document),
+in its cluster (`k8s:<cluster>/<namespace>`); after a complete import, CIs of those namespaces it no
+longer contains are marked stale. Documents that name no namespace fall into the default one but
+do not claim it: two applications in one namespace, imported from two files, leave each other be.
 """
 
 import re
@@ -40,12 +48,31 @@ CLASS_BY_KIND = {
     "persistentvolumeclaim": "Storage",
     "namespace": "Namespace",
 }
+# kinds that live outside any namespace
+CLUSTER_KINDS = {
+    "namespace",
+    "clusterrole",
+    "clusterrolebinding",
+    "customresourcedefinition",
+    "persistentvolume",
+    "storageclass",
+    "priorityclass",
+    "ingressclass",
+    "mutatingwebhookconfiguration",
+    "validatingwebhookconfiguration",
+    "apiservice",
+    "node",
+}
 _VAR = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)", re.IGNORECASE)
 _HOST_PORT = re.compile(
     r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)*):\d{1,5}$", re.IGNORECASE
 )
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)*$", re.IGNORECASE)
+
+
+def scope_of(cluster: str, namespace: str) -> str:
+    return f"k8s:{cluster}/{namespace}".lower()
 
 
 def ci_key(cluster: str, namespace: str | None, kind: str, name: str) -> str:
@@ -62,7 +89,21 @@ def read_documents(paths: Iterable[Path]) -> Iterator[tuple[str, Any]]:
             else [path]
         )
         for file in files:
-            yield from read_text(file.read_text(encoding="utf-8-sig"), file.name)
+            name = str(file.relative_to(path)) if path.is_dir() else file.name
+            yield from read_bytes(file.read_bytes(), name)
+
+
+def read_bytes(raw: bytes, name: str) -> Iterator[tuple[str, Any]]:
+    """Documents of one file's bytes; a file that is not UTF-8 is reported as one bad input."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        yield (
+            name,
+            yaml.YAMLError(f"not UTF-8 text ({error.reason} at byte {error.start})"),
+        )
+        return
+    yield from read_text(text, name)
 
 
 def read_text(text: str, name: str) -> Iterator[tuple[str, Any]]:
@@ -165,6 +206,7 @@ def transform(
     for ref, doc in documents:
         if isinstance(doc, Exception):
             batch.rejected.append(Rejection(ref, f"not valid YAML: {doc}"))
+            batch.complete = False
             continue
         if not isinstance(doc, dict):
             batch.rejected.append(Rejection(ref, "a document is not a mapping"))
@@ -178,12 +220,22 @@ def transform(
             batch.relationships += sub.relationships
             batch.rejected += sub.rejected
             batch.unresolved += sub.unresolved
+            batch.complete = batch.complete and sub.complete
             continue
-        kind = str(doc.get("kind") or "").lower()
+        missing = [f for f in ("apiVersion", "kind") if not doc.get(f)]
+        if missing:
+            batch.rejected.append(
+                Rejection(
+                    ref, f"the document has no {' and no '.join(missing)}", missing[-1]
+                )
+            )
+            batch.complete = False
+            continue
+        kind = str(doc.get("kind")).lower()
         meta = doc.get("metadata") or {}
         name = meta.get("name")
-        if kind not in CLASS_BY_KIND:
-            continue  # RBAC, ServiceAccounts and the like carry no dependency
+        if not isinstance(meta, dict):
+            meta, name = {}, None
         if not name:
             batch.rejected.append(
                 Rejection(
@@ -191,7 +243,7 @@ def transform(
                 )
             )
             continue
-        ns = None if kind == "namespace" else str(meta.get("namespace") or namespace)
+        ns = None if kind in CLUSTER_KINDS else str(meta.get("namespace") or namespace)
         key = ci_key(cluster, ns, kind, str(name))
         attributes: dict[str, Any] = {
             "source": "kubernetes",
@@ -200,7 +252,8 @@ def transform(
         }
         if ns is not None:
             attributes["k8s_namespace"] = ns
-            namespaces.add(ns)
+        if kind == "namespace" or meta.get("namespace"):
+            namespaces.add(str(name) if kind == "namespace" else ns or "")
         labels = meta.get("labels") or {}
         if labels:
             attributes["labels"] = {str(k): str(v) for k, v in labels.items()}
@@ -234,34 +287,22 @@ def transform(
         if key in seen:
             batch.rejected.append(Rejection(ref, f"{key} appears twice in the input"))
             continue
+        scope = scope_of(cluster, str(name) if kind == "namespace" else ns or "")
         item = CIItem(
             key=key,
-            class_=CLASS_BY_KIND[kind],
+            class_=CLASS_BY_KIND.get(kind, "Configuration"),
             name=str(name),
             attributes=attributes,
             ref=ref,
+            scope=scope if (ns is not None or kind == "namespace") else None,
         )
         seen[key] = item
         batch.cis.append(item)
 
-    for ns in sorted(namespaces):
-        ns_key = ci_key(cluster, None, "namespace", ns)
-        if ns_key not in seen:
-            seen[ns_key] = CIItem(
-                key=ns_key,
-                class_="Namespace",
-                name=ns,
-                attributes={
-                    "source": "kubernetes",
-                    "k8s_kind": "Namespace",
-                    "k8s_cluster": cluster,
-                },
-                ref="implied",
-            )
-            batch.cis.append(seen[ns_key])
     for item in batch.cis:
         ns = item.attributes.get("k8s_namespace")
-        if ns is not None:
+        # only to a Namespace the input declares: an import creates what it was given
+        if ns is not None and ci_key(cluster, None, "namespace", ns) in seen:
             batch.relationships.append(
                 RelationshipItem(
                     item.key,
@@ -271,6 +312,7 @@ def transform(
                 )
             )
 
+    batch.scopes = {scope_of(cluster, ns) for ns in namespaces}
     edges: set[tuple[str, str, str]] = set()
 
     def depend(source: str, target: str, ref: str, reference: str) -> None:

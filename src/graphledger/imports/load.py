@@ -1,11 +1,19 @@
-"""Loading a transformed batch through the same write path as the API, and reporting on it.
+"""Loading a transformed batch through the same write path as the API, then reconciling scopes.
 
 Every item goes through the CI and relationship services (journal and outbox included) inside a
 savepoint of its own, so a bad item is rejected with its reason and never leaves half an item
-written. A dry run does the same work and rolls it all back: the report is the diff.
+written. Writes are committed in batches. A dry run does the same work in one transaction and
+rolls it back: the report is the diff.
+
+Authority: each field of a CI remembers the source that last set it (`ci_field_sources`). An
+import changes a field only when that source ranks no higher than the import's own; otherwise the
+field is kept and listed under `kept` in the report. Manual edits (source `api`) rank highest.
 """
 
+import time
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -13,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from graphledger.ci import repository as ci_repository
 from graphledger.ci import service as ci_service
-from graphledger.ci.keys import normalise
-from graphledger.ci.schemas import CICreate
+from graphledger.ci.schemas import CICreate, CIUpdate
 from graphledger.db import get_sessionmaker
-from graphledger.errors import GraphledgerError
+from graphledger.errors import GraphledgerError, Unprocessable
+from graphledger.imports import identify, repository
 from graphledger.imports.model import Batch, CIItem, Rejection, RelationshipItem
 from graphledger.logs import get_logger
 from graphledger.outbox.writes import settle
@@ -24,6 +32,21 @@ from graphledger.relationship import repository as rel_repository
 from graphledger.relationship import service as rel_service
 
 log = get_logger(__name__)
+
+STALE = "_stale"  # reserved attribute: set while a source no longer reports the CI
+COMMIT_EVERY = 500
+RANKS = {
+    "api": 100,
+    "import:csv-cis": 60,
+    "import:netbox": 50,
+    "import:aws": 40,
+    "import:kubernetes": 40,
+}
+
+
+def rank(source: str) -> int:
+    """How much a source is trusted; anything that is not an import is a person."""
+    return RANKS.get(source, 30 if source.startswith("import:") else 100)
 
 
 class Counts(BaseModel):
@@ -44,10 +67,25 @@ class ImportReport(BaseModel):
     rejected: list[dict[str, Any]] = Field(default_factory=list)
     unresolved: list[dict[str, str]] = Field(default_factory=list)
     changes: list[dict[str, Any]] = Field(default_factory=list)
+    kept: list[dict[str, Any]] = Field(default_factory=list)
+    scopes: list[str] = Field(default_factory=list)
+    complete: bool = True
+    stale: list[str] = Field(default_factory=list)
+    retired: list[str] = Field(default_factory=list)
     applied_to_graph: bool = True
+    seconds: float = 0.0
+    items_per_second: float = 0.0
+
+
+class ItemRejected(Exception):
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.field = reason, field
 
 
 def _reason(error: Exception) -> tuple[str, str | None]:
+    if isinstance(error, ItemRejected):
+        return error.reason, error.field
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or None
@@ -58,11 +96,48 @@ def _reason(error: Exception) -> tuple[str, str | None]:
     raise error
 
 
-def _load_ci(
-    session: Session, item: CIItem, actor: str, source: str
-) -> tuple[str, Any]:
-    head = ci_repository.get_head(session, normalise(item.key))
-    if head is None or head.deleted:
+class _Run:
+    """State of one load: where keys landed, what was seen per scope, the report."""
+
+    def __init__(self, session: Session, report: ImportReport, actor: str, source: str):
+        self.session, self.report, self.actor, self.source = (
+            session,
+            report,
+            actor,
+            source,
+        )
+        self.key_map: dict[str, str] = {}
+        self.seen: dict[str, set[str]] = {}
+        self.entry_ids: list[int] = []
+        self.now = datetime.now(UTC)
+        self.shared: set[tuple[str, str]] = set()
+
+    def entry(self, entry: Any) -> None:
+        if entry is not None:
+            self.entry_ids.append(entry.id)
+
+
+def _allowed(sources: dict[str, str], field: str, source: str) -> bool:
+    owner = sources.get(field)
+    return owner is None or owner == source or rank(owner) <= rank(source)
+
+
+def _load_ci(run: _Run, item: CIItem) -> str:
+    reserved = [a for a in item.attributes if a.startswith("_")]
+    if reserved:
+        raise ItemRejected("attribute names starting with _ are reserved", reserved[0])
+    try:
+        matched = identify.match(
+            run.session, item.key, item.class_, item.attributes, run.shared
+        )
+    except identify.Ambiguous as error:
+        raise ItemRejected(
+            f"matches more than one CI: {', '.join(error.candidates)} "
+            f"(by {'; '.join(error.by)})",
+            "key",
+        ) from error
+    seen_at = item.seen_at or run.now
+    if matched is None:
         data = CICreate.model_validate(
             {
                 "key": item.key,
@@ -70,86 +145,244 @@ def _load_ci(
                 "name": item.name,
                 "owner": item.owner,
                 "attributes": item.attributes,
+                "last_seen_at": seen_at,
             }
         )
-        _, entry = ci_service.create_ci(session, data, actor=actor, source=source)
-        return "created", entry
+        _, entry = ci_service.create_ci(
+            run.session, data, actor=run.actor, source=run.source
+        )
+        run.entry(entry)
+        _observe(run, item, item.key.lower(), seen_at)
+        run.report.changes.append({"entity": "ci", "op": "created", "item": item.key})
+        return "created"
+
+    head = ci_repository.get_head(run.session, matched, lock=True)
+    assert head is not None
     current = head.document
+    sources = repository.field_sources(run.session, matched)
     changes: dict[str, Any] = {}
-    if current["class"] != item.class_:
-        changes["class"] = item.class_
-    if current["name"] != item.name:
-        changes["name"] = item.name
-    if item.owner is not None and current.get("owner") != item.owner:
-        changes["owner"] = item.owner
-    merged = {**current.get("attributes", {}), **item.attributes}
-    if merged != current.get("attributes", {}):
-        changes["attributes"] = merged
+    kept: list[str] = []
+    by_key = matched == item.key.lower()
+    fields: list[tuple[str, Any]] = [("name", item.name), ("owner", item.owner)]
+    if (
+        by_key
+    ):  # a CI reached through an identifier keeps the class its own source gave it
+        fields.insert(0, ("class", item.class_))
+    for field, value in fields:
+        if value is None or current.get(field) == value:
+            continue
+        if _allowed(sources, field, run.source):
+            changes[field] = value
+        else:
+            kept.append(field)
+    attributes = dict(current.get("attributes") or {})
+    for name, value in item.attributes.items():
+        if name in attributes and attributes[name] == value:
+            continue
+        if _allowed(sources, f"attributes.{name}", run.source):
+            attributes[name] = value
+        else:
+            kept.append(f"attributes.{name}")
+    attributes.pop(STALE, None)  # reported again: no longer stale
+    if attributes != (current.get("attributes") or {}):
+        changes["attributes"] = attributes
+    if kept:
+        run.report.kept.append(
+            {
+                "ref": item.ref,
+                "key": head.key,
+                "fields": kept,
+                "reason": "set by a higher source",
+            }
+        )
+    run.key_map[item.key.lower()] = matched
+    _observe(run, item, matched, seen_at)
     if not changes:
-        return "unchanged", None
+        return "unchanged"
+    CIUpdate.model_validate(changes)
     _, entry = ci_service.update_ci(
-        session, item.key, changes, if_match=None, actor=actor, source=source
+        run.session,
+        head.key,
+        changes,
+        if_match=None,
+        actor=run.actor,
+        source=run.source,
     )
-    return ("updated", entry) if entry is not None else ("unchanged", None)
+    if entry is None:
+        return "unchanged"
+    run.entry(entry)
+    run.report.changes.append(
+        {"entity": "ci", "op": "updated", "item": head.key, "fields": sorted(changes)}
+    )
+    return "updated"
 
 
-def _load_relationship(
-    session: Session, item: RelationshipItem, actor: str, source: str
-) -> tuple[str, Any]:
-    existing = rel_repository.find_live(
-        session, normalise(item.source), item.type, normalise(item.target)
-    )
-    if existing is not None:
-        return "unchanged", None
+def _observe(run: _Run, item: CIItem, key_lc: str, seen_at: datetime) -> None:
+    if item.scope is None:
+        return
+    repository.observe(run.session, run.source, item.scope, key_lc, seen_at)
+    run.seen.setdefault(item.scope, set()).add(key_lc)
+
+
+def _resolve_end(run: _Run, key: str, field: str) -> str:
+    key_lc = run.key_map.get(key.lower(), key.lower())
+    head = ci_repository.get_head(run.session, key_lc)
+    if head is None or head.deleted:
+        raise ItemRejected(f"no CI {key!r}", field)
+    return head.key
+
+
+def _load_relationship(run: _Run, item: RelationshipItem) -> str:
+    if item.target_name is not None:
+        found = repository.keys_by_name(run.session, item.target_name)
+        if not found:
+            raise ItemRejected(f"no CI named {item.target_name!r}", item.target_field)
+        if len(found) > 1:
+            raise ItemRejected(
+                f"ambiguous: {len(found)} CIs are named {item.target_name!r}: "
+                f"{', '.join(found)}",
+                item.target_field,
+            )
+        target = found[0]
+    else:
+        target = _resolve_end(run, item.target, item.target_field)
+    source = _resolve_end(run, item.source, item.source_field)
+    if rel_repository.find_live(run.session, source.lower(), item.type, target.lower()):
+        return "unchanged"
     _, entry = rel_service.create_relationship(
-        session,
-        source=item.source,
+        run.session,
+        source=source,
         type_=item.type,
-        target=item.target,
-        actor=actor,
-        origin=source,
+        target=target,
+        actor=run.actor,
+        origin=run.source,
     )
-    return "created", entry
+    run.entry(entry)
+    run.report.changes.append(
+        {
+            "entity": "relationship",
+            "op": "created",
+            "item": f"{source} {item.type} {target}",
+        }
+    )
+    return "created"
 
 
-def load(batch: Batch, *, fmt: str, actor: str, dry_run: bool) -> ImportReport:
+def _mark_stale(run: _Run, scope: str, key_lc: str, last_seen: datetime) -> None:
+    """Flag a CI its source no longer reports; its last_seen_at says when it last did."""
+    head = ci_repository.get_head(run.session, key_lc)
+    if head is None or head.deleted:
+        return
+    attributes = dict(head.document.get("attributes") or {})
+    attributes[STALE] = {
+        "since": run.now.isoformat(),
+        "source": run.source,
+        "scope": scope,
+    }
+    _, entry = ci_service.update_ci(
+        run.session,
+        head.key,
+        {"attributes": attributes, "last_seen_at": last_seen},
+        if_match=None,
+        actor=run.actor,
+        source=run.source,
+    )
+    repository.mark_stale(run.session, run.source, scope, key_lc, run.now)
+    run.entry(entry)
+    run.report.stale.append(head.key)
+
+
+def _retire(run: _Run, key_lc: str) -> None:
+    head = ci_repository.get_head(run.session, key_lc)
+    if head is None or head.deleted or head.document.get("status") == "retired":
+        return
+    _, entry = ci_service.update_ci(
+        run.session,
+        head.key,
+        {"status": "retired"},
+        if_match=None,
+        actor=run.actor,
+        source=run.source,
+    )
+    run.entry(entry)
+    run.report.retired.append(head.key)
+
+
+def reconcile(run: _Run, batch: Batch, *, retire_stale: bool) -> None:
+    """After a complete import: mark what each covered scope no longer reports as stale."""
+    stale_keys: dict[str, set[str]] = {}
+    for deletion in batch.deletions:
+        key_lc = run.key_map.get(deletion.key.lower(), deletion.key.lower())
+        observation = repository.get_observation(
+            run.session, run.source, deletion.scope, key_lc
+        )
+        if observation is None or key_lc in run.seen.get(deletion.scope, set()):
+            continue  # never seen in this scope (do not create it), or reported live too
+        if observation.stale_since is None:
+            _mark_stale(run, deletion.scope, key_lc, observation.last_seen_at)
+        stale_keys.setdefault(deletion.scope, set()).add(key_lc)
+    for scope in sorted(batch.scopes):
+        for observation in repository.unseen_in_scope(
+            run.session, run.source, scope, run.seen.get(scope, set())
+        ):
+            if observation.stale_since is None:
+                _mark_stale(run, scope, observation.key_lc, observation.last_seen_at)
+            stale_keys.setdefault(scope, set()).add(observation.key_lc)
+    if retire_stale:
+        for keys in stale_keys.values():
+            for key_lc in sorted(keys):
+                _retire(run, key_lc)
+
+
+def load(
+    batch: Batch,
+    *,
+    fmt: str,
+    actor: str,
+    dry_run: bool,
+    retire_stale: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Write a batch (or, on a dry run, compute what writing it would do) and report."""
-    report = ImportReport(format=fmt, dry_run=dry_run, unresolved=batch.unresolved)
+    started = time.monotonic()
+    report = ImportReport(
+        format=fmt,
+        dry_run=dry_run,
+        unresolved=batch.unresolved,
+        scopes=sorted(batch.scopes),
+        complete=batch.complete,
+    )
     report.rejected = [asdict(r) for r in batch.rejected]
-    entry_ids: list[int] = []
-    source = f"import:{fmt}"
     with get_sessionmaker()() as session:
-        for counts, items, loader, what in (
-            (report.cis, batch.cis, _load_ci, "ci"),
-            (
-                report.relationships,
-                batch.relationships,
-                _load_relationship,
-                "relationship",
-            ),
+        run = _Run(session, report, actor, f"import:{fmt}")
+        run.shared = identify.shared_in_input(
+            [(c.key, c.class_, c.attributes) for c in batch.cis]
+        )
+        done = 0
+        for counts, items, loader in (
+            (report.cis, batch.cis, _load_ci),
+            (report.relationships, batch.relationships, _load_relationship),
         ):
             for item in items:
                 savepoint = session.begin_nested()
                 try:
-                    outcome, entry = loader(session, item, actor, source)  # type: ignore[operator]
+                    outcome = loader(run, item)  # type: ignore[operator]
                     savepoint.commit()
-                except (ValidationError, GraphledgerError) as error:
+                except (ValidationError, GraphledgerError, ItemRejected) as error:
                     savepoint.rollback()
                     reason, field = _reason(error)
                     counts.rejected += 1
                     report.rejected.append(asdict(Rejection(item.ref, reason, field)))
-                    continue
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
-                if entry is not None:
-                    entry_ids.append(entry.id)
-                    label = (
-                        item.key
-                        if what == "ci"
-                        else f"{item.source} {item.type} {item.target}"
-                    )
-                    report.changes.append(
-                        {"entity": what, "op": outcome, "item": label}
-                    )
+                    outcome = None
+                if outcome is not None:
+                    setattr(counts, outcome, getattr(counts, outcome) + 1)
+                done += 1
+                if not dry_run and done % COMMIT_EVERY == 0:
+                    session.commit()
+                if progress is not None:
+                    progress(1)
+        if batch.complete:
+            reconcile(run, batch, retire_stale=retire_stale)
         if dry_run:
             session.rollback()
         else:
@@ -158,7 +391,12 @@ def load(batch: Batch, *, fmt: str, actor: str, dry_run: bool) -> ImportReport:
     report.updated = report.cis.updated + report.relationships.updated
     report.unchanged = report.cis.unchanged + report.relationships.unchanged
     if not dry_run:
-        report.applied_to_graph = settle(entry_ids)
+        report.applied_to_graph = settle(run.entry_ids)
+    report.seconds = round(time.monotonic() - started, 3)
+    total = len(batch.cis) + len(batch.relationships)
+    report.items_per_second = (
+        round(total / report.seconds, 1) if report.seconds else 0.0
+    )
     log.info(
         "import.loaded",
         format=fmt,
@@ -167,5 +405,12 @@ def load(batch: Batch, *, fmt: str, actor: str, dry_run: bool) -> ImportReport:
         updated=report.updated,
         unchanged=report.unchanged,
         rejected=len(report.rejected),
+        stale=len(report.stale),
+        seconds=report.seconds,
     )
     return report
+
+
+def refuse(detail: str, field: str = "body") -> Unprocessable:
+    """The error for an input that cannot be read at all: nothing is loaded or marked."""
+    return Unprocessable(detail, field=field)

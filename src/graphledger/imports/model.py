@@ -1,6 +1,7 @@
 """What every importer produces: CI and relationship items, and what it could not resolve."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -12,6 +13,8 @@ class CIItem:
     attributes: dict[str, Any] = field(default_factory=dict)
     owner: str | None = None
     ref: str = ""  # where in the input it came from, for the report
+    scope: str | None = None  # the source scope that reports it, for staleness
+    seen_at: datetime | None = None  # when the source saw it (capture time), else now
 
 
 @dataclass
@@ -20,6 +23,9 @@ class RelationshipItem:
     type: str
     target: str
     ref: str = ""
+    source_field: str = "source"  # the input field named in a rejection
+    target_field: str = "target"
+    target_name: str | None = None  # resolve the target by CI name instead of key
 
 
 @dataclass
@@ -30,10 +36,35 @@ class Rejection:
 
 
 @dataclass
+class Deletion:
+    """The source says this resource no longer exists (AWS Config `ResourceDeleted`)."""
+
+    key: str
+    scope: str
+    ref: str = ""
+
+
+@dataclass
 class Batch:
-    """The transformed content of one input."""
+    """The transformed content of one input.
+
+    `scopes` are the source scopes this input covers completely; `complete` is False when part of
+    the input could not be read, and then nothing is marked stale.
+    """
 
     cis: list[CIItem] = field(default_factory=list)
     relationships: list[RelationshipItem] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     unresolved: list[dict[str, str]] = field(default_factory=list)
+    scopes: set[str] = field(default_factory=set)
+    deletions: list[Deletion] = field(default_factory=list)
+    complete: bool = True
+
+    def extend(self, other: "Batch") -> None:
+        self.cis += other.cis
+        self.relationships += other.relationships
+        self.rejected += other.rejected
+        self.unresolved += other.unresolved
+        self.scopes |= other.scopes
+        self.deletions += other.deletions
+        self.complete = self.complete and other.complete

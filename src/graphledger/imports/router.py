@@ -7,9 +7,8 @@ from starlette.concurrency import run_in_threadpool
 
 from graphledger.auth.deps import TopologyWriter
 from graphledger.ci.router import PROBLEMS
-from graphledger.errors import Unprocessable
 from graphledger.imports.load import ImportReport
-from graphledger.imports.service import import_text
+from graphledger.imports.service import FORMATS, import_bytes
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
@@ -18,24 +17,31 @@ router = APIRouter(prefix="/api/v1", tags=["imports"])
 async def post_import(
     request: Request,
     principal: TopologyWriter,
-    format: Annotated[str, Query(description="kubernetes")],
+    format: Annotated[str, Query(description=", ".join(FORMATS))],
     dry_run: bool = False,
+    retire_stale: bool = False,
     cluster: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,63}$")] = None,
     namespace: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,63}$")] = None,
+    instance: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,63}$")] = None,
+    encoding: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = None,
+    date_order: Annotated[str | None, Query(pattern=r"^(dmy|mdy)$")] = None,
 ) -> ImportReport:
     """Import one file; the same file twice changes nothing the second time."""
     raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Unprocessable("the file is not UTF-8 text", field="body") from error
     request.state.audit_entity = f"import:{format}"
     return await run_in_threadpool(
-        import_text,
+        import_bytes,
         format,
-        text,
+        raw,
         "upload",
         actor=principal.name,
         dry_run=dry_run,
-        options={"cluster": cluster or "", "namespace": namespace or ""},
+        retire_stale=retire_stale,
+        options={
+            "cluster": cluster or "",
+            "namespace": namespace or "",
+            "instance": instance or "",
+            "encoding": encoding or "",
+            "date_order": date_order or "",
+        },
     )

@@ -3,6 +3,7 @@
 from graphledger.models.audit import AuditEntry
 from graphledger.models.auth import ApiToken
 from graphledger.models.base import Base
+from graphledger.models.discovery import CIFieldSource, CIIdentifier, CIObservation
 from graphledger.models.ledger import (
     Asset,
     AssetMove,
@@ -27,6 +28,9 @@ __all__ = [
     "AssetMove",
     "AuditEntry",
     "Base",
+    "CIFieldSource",
+    "CIIdentifier",
+    "CIObservation",
     "CIHead",
     "Contract",
     "CostCenter",

@@ -1,0 +1,165 @@
+"""SQL for identification, field sources and observations; nothing else in imports touches SQL."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from graphledger.models import CIFieldSource, CIHead, CIIdentifier, CIObservation
+
+
+def live_key_exists(session: Session, key_lc: str) -> bool:
+    return (
+        session.execute(
+            select(CIHead.key_lc).where(
+                CIHead.key_lc == key_lc, CIHead.deleted.is_(False)
+            )
+        ).first()
+        is not None
+    )
+
+
+def keys_by_identifiers(
+    session: Session, pairs: list[tuple[str, str]]
+) -> list[tuple[str, str, str, str]]:
+    """(kind, value, key_lc, class) of live CIs carrying any of the (kind, value) pairs."""
+    rows = session.execute(
+        select(CIIdentifier.kind, CIIdentifier.value, CIHead.key_lc, CIHead.class_name)
+        .join(CIHead, CIHead.key_lc == CIIdentifier.key_lc)
+        .where(
+            tuple_(CIIdentifier.kind, CIIdentifier.value).in_(pairs),
+            CIHead.deleted.is_(False),
+        )
+        .order_by(CIHead.key_lc)
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def replace_identifiers(
+    session: Session, key_lc: str, pairs: Iterable[tuple[str, str]]
+) -> None:
+    session.execute(delete(CIIdentifier).where(CIIdentifier.key_lc == key_lc))
+    rows = [{"kind": k, "value": v[:400], "key_lc": key_lc} for k, v in pairs]
+    if rows:
+        session.execute(insert(CIIdentifier).values(rows).on_conflict_do_nothing())
+
+
+def field_sources(session: Session, key_lc: str) -> dict[str, str]:
+    rows = session.execute(
+        select(CIFieldSource.field, CIFieldSource.source).where(
+            CIFieldSource.key_lc == key_lc
+        )
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def record_field_sources(
+    session: Session, key_lc: str, fields: Iterable[str], source: str, at: datetime
+) -> None:
+    rows = [
+        {"key_lc": key_lc, "field": f[:300], "source": source, "updated_at": at}
+        for f in sorted(set(fields))
+    ]
+    if not rows:
+        return
+    stmt = insert(CIFieldSource).values(rows)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["key_lc", "field"],
+            set_={
+                "source": stmt.excluded.source,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+    )
+
+
+def forget_ci(session: Session, key_lc: str) -> None:
+    """Drop identifiers of a deleted CI so nothing is matched to it."""
+    session.execute(delete(CIIdentifier).where(CIIdentifier.key_lc == key_lc))
+
+
+def get_observation(
+    session: Session, source: str, scope: str, key_lc: str
+) -> CIObservation | None:
+    return session.get(CIObservation, (source, scope, key_lc))
+
+
+def observations_of(session: Session, key_lc: str) -> list[CIObservation]:
+    return list(
+        session.execute(
+            select(CIObservation).where(CIObservation.key_lc == key_lc)
+        ).scalars()
+    )
+
+
+def observe(
+    session: Session, source: str, scope: str, key_lc: str, seen_at: datetime
+) -> None:
+    """Record a sighting; never moves last_seen_at backwards; clears a stale mark."""
+    stmt = insert(CIObservation).values(
+        source=source,
+        scope=scope,
+        key_lc=key_lc,
+        last_seen_at=seen_at,
+        stale_since=None,
+    )
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["source", "scope", "key_lc"],
+            set_={
+                "last_seen_at": func.greatest(
+                    CIObservation.last_seen_at, stmt.excluded.last_seen_at
+                ),
+                "stale_since": None,
+            },
+        )
+    )
+
+
+def unseen_in_scope(
+    session: Session, source: str, scope: str, seen: set[str]
+) -> list[CIObservation]:
+    """Observations of a scope whose CI is live and was not in this import."""
+    stmt = (
+        select(CIObservation)
+        .join(CIHead, CIHead.key_lc == CIObservation.key_lc)
+        .where(
+            CIObservation.source == source,
+            CIObservation.scope == scope,
+            CIHead.deleted.is_(False),
+        )
+        .order_by(CIObservation.key_lc)
+    )
+    return [o for o in session.execute(stmt).scalars() if o.key_lc not in seen]
+
+
+def mark_stale(
+    session: Session, source: str, scope: str, key_lc: str, at: datetime
+) -> None:
+    session.execute(
+        update(CIObservation)
+        .where(
+            CIObservation.source == source,
+            CIObservation.scope == scope,
+            CIObservation.key_lc == key_lc,
+            CIObservation.stale_since.is_(None),
+        )
+        .values(stale_since=at)
+    )
+
+
+def keys_by_name(session: Session, name: str) -> list[str]:
+    """Keys of live CIs whose name equals `name`, ignoring case."""
+    rows = session.execute(
+        select(CIHead.key)
+        .where(
+            CIHead.deleted.is_(False),
+            func.lower(CIHead.document["name"].astext) == name.lower(),
+        )
+        .order_by(CIHead.key_lc)
+        .limit(10)
+    )
+    return [r[0] for r in rows]
