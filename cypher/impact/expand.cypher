@@ -10,4 +10,4 @@ WHERE (t IN $inbound AND endNode(r) = n)
    OR (t IN $outbound AND startNode(r) = n)
    OR t IN $both
 RETURN from_key, m.key_lc AS to_key, m.key AS key, t AS type, m.class AS class, m.name AS name,
-       m.owner AS owner, m.status AS status
+       m.owner AS owner, m.status AS status, r.weight AS weight

@@ -1,5 +1,6 @@
 """The `graphledger` command: serve, migrate, import, demo."""
 
+import json
 import os
 import sys
 import time
@@ -161,6 +162,42 @@ def token(
             session, name=name, role=role, created_by="cli", expires_in_days=days
         )
     typer.echo(secret)
+
+
+@app.command()
+def reconcile(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="repair what is safe")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Report drift between PostgreSQL and Neo4j; with --repair, repair what is safe."""
+    from graphledger import logs
+    from graphledger.db import get_sessionmaker, unit_of_work
+    from graphledger.outbox.applier import drain
+    from graphledger.reconcile import service
+
+    logs.configure(json=get_settings().log_json, level="WARNING")
+    result: dict[str, object]
+    with unit_of_work() as session:
+        drift = service.find_drift(session)
+        result = {"drift": drift}
+        if repair:
+            result["repaired"] = service.repair(session, drift)
+    if repair:
+        drain(wait=True)
+        with get_sessionmaker()() as session:
+            result["after"] = service.find_drift(session)
+    if as_json:
+        typer.echo(json.dumps(result, default=str))
+        return
+    final = result.get("after", drift)
+    assert isinstance(final, dict)
+    for name, count in drift["counts"].items():
+        after = final["counts"][name] if repair else count
+        typer.echo(f"{name:<34} {count:>6}" + (f"  -> {after}" if repair else ""))
+    if final["drift"]:
+        raise typer.Exit(1)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:

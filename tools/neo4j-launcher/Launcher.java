@@ -8,6 +8,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 
 /**
  * Runs the Neo4j community DBMS with Bolt on a loopback address, for machines without Docker.
@@ -35,9 +36,18 @@ public class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));
 
         // The built-in user starts with a password that must be changed; set ours on every start so the
-        // password in the environment is always the one that works.
-        dbms.database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        // password in the environment is always the one that works. Neo4j refuses to "change" a
+        // password to the one it already has, which on a restart simply means it is set.
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                System.err.println("graphledger-neo4j could not set the password: " + e.getMessage());
+                dbms.shutdown();
+                System.exit(1);
+            }
+        }
         dbms.database("neo4j").executeTransactionally("RETURN 1");
         System.out.println("graphledger-neo4j ready bolt://127.0.0.1:" + port);
         System.out.flush();

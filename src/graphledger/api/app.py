@@ -12,6 +12,7 @@ from graphledger.api.registry_router import router as registry_router
 from graphledger.asset.router import router as asset_router
 from graphledger.audit.router import router as audit_router
 from graphledger.auth.router import router as token_router
+from graphledger.change.router import router as change_router
 from graphledger.ci.router import router as ci_router
 from graphledger.contract.router import router as contract_router
 from graphledger.cost.router import router as cost_router
@@ -24,8 +25,10 @@ from graphledger.imports.router import router as import_router
 from graphledger.license.router import router as license_router
 from graphledger.logs import get_logger
 from graphledger.outbox.applier import Drainer
+from graphledger.reconcile.router import router as reconcile_router
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
+from graphledger.servicecost.router import router as servicecost_router
 from graphledger.settings import get_settings
 from graphledger.vendor.router import router as vendor_router
 
@@ -93,6 +96,9 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         license_router,
         cost_router,
         finance_router,
+        servicecost_router,
+        change_router,
+        reconcile_router,
     ):
         app.include_router(router)
     return app

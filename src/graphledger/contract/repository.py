@@ -50,3 +50,14 @@ def ending_between(session: Session, first: date, last: date) -> list[Contract]:
             )
         ).scalars()
     )
+
+
+def covering(session: Session, asset_ids: list[int]) -> list[tuple[Contract, int]]:
+    """(contract, covered asset id) for every contract covering one of the given assets."""
+    rows = session.execute(
+        select(Contract, contract_assets.c.asset_id)
+        .join(contract_assets, contract_assets.c.contract_id == Contract.id)
+        .where(contract_assets.c.asset_id.in_(asset_ids))
+        .order_by(Contract.end_date, Contract.id)
+    )
+    return [(contract, asset_id) for contract, asset_id in rows]

@@ -1,0 +1,1 @@
+"""Change assessment: who and what a planned change touches, and what is at stake."""

@@ -1,0 +1,1 @@
+"""Drift between the two stores: found, reported, and repaired where that is safe."""
