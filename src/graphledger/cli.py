@@ -202,7 +202,9 @@ def reconcile(
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))  # noqa: E731
+    line = lambda r: "  ".join(  # noqa: E731
+        str(c).ljust(w) for c, w in zip(r, widths, strict=True)
+    ).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
