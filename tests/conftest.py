@@ -15,6 +15,9 @@ os.environ.setdefault(
 os.environ.setdefault("GRAPHLEDGER_NEO4J_URI", "bolt://127.0.0.1:57688")
 os.environ["GRAPHLEDGER_ADMIN_TOKEN"] = "test-admin-token-0123456789abcdef"
 os.environ.setdefault("GRAPHLEDGER_OUTBOX_POLL_S", "0.2")
+# Tests fire requests far faster than people do; the rate limit has its own tests.
+os.environ.setdefault("GRAPHLEDGER_RATE_LIMIT_PER_S", "1000000")
+os.environ.setdefault("GRAPHLEDGER_RATE_LIMIT_BURST", "1000000")
 
 ADMIN_TOKEN = os.environ["GRAPHLEDGER_ADMIN_TOKEN"]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -81,5 +81,13 @@ class Unprocessable(GraphledgerError):
         super().__init__(detail, errors=errors or [], **extra)
 
 
+class TooManyRequests(GraphledgerError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int, **extra: Any) -> None:
+        super().__init__(detail, retry_after_s=retry_after_s, **extra)
+        self.retry_after_s = retry_after_s
+
+
 class StoreUnavailable(GraphledgerError):
     status, slug, title = 503, "store-unavailable", "A store is unavailable"

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     list_default_limit: int = Field(default=50, ge=1)
     list_max_limit: int = Field(default=500, ge=1)
 
+    rate_limit_per_s: float = Field(default=50.0, gt=0)
+    rate_limit_burst: int = Field(default=200, ge=1)
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_import_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+
     outbox_poll_s: float = 1.0
     outbox_batch: int = 500
     outbox_retry_after_failure_s: float = 2.0

@@ -33,7 +33,6 @@ from graphledger.settings import get_settings
 from graphledger.vendor.router import router as vendor_router
 
 log = get_logger(__name__)
-MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def _apply_schema_when_possible(stop: threading.Event) -> None:
@@ -78,7 +77,11 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         lifespan=lifespan if run_drainer else None,
     )
     problems.install(app)
-    middleware.install(app, max_body_bytes=MAX_BODY_BYTES)
+    middleware.install(
+        app,
+        max_body_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
+    )
     for router in (
         health_router,
         token_router,

@@ -15,31 +15,69 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class BodyLimit:
-    """Refuses bodies over a size with 413, whether announced by Content-Length or streamed."""
+    """Refuses bodies over a size with 413, whether announced by Content-Length or streamed, and
+    requests carrying a NUL character (which no text column can hold) with 422."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger  # path prefix -> its own cap (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        path = scope.get("path", "")
+        limit = next(
+            (v for p, v in self.larger.items() if path.startswith(p)), self.max_bytes
+        )
+        is_file = any(path.startswith(p) for p in self.larger)
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            await _refuse_nul(send)
+            return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._refuse(send, limit)
                 return
+        if not is_file:
+            # Ordinary bodies are small: read them whole, check them, then hand them on.
+            chunks: list[bytes] = []
+            seen, more = 0, True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunk = message.get("body", b"")
+                seen += len(chunk)
+                if seen > limit:
+                    await self._refuse(send, limit)
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            body = b"".join(chunks)
+            if b"\x00" in body or b"\\u0000" in body.lower():
+                await _refuse_nul(send)
+                return
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            await self.app(scope, replay, send)
+            return
+
         seen = 0
-        too_big = False
 
         async def counted() -> Message:
-            nonlocal seen, too_big
+            nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    too_big = True
                     raise _TooLarge
             return message
 
@@ -75,7 +113,30 @@ class _TooLarge(Exception):
     pass
 
 
-def install(app: FastAPI, *, max_body_bytes: int) -> None:
+async def _refuse_nul(send: Send) -> None:
+    body = json.dumps(
+        {
+            "type": PROBLEM_BASE + "validation",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "the request contains a NUL character, which no field may hold",
+            "errors": [{"field": "body", "message": "NUL character"}],
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def install(app: FastAPI, *, max_body_bytes: int, max_import_bytes: int) -> None:
     """Add the middleware, outermost last."""
 
     @app.middleware("http")
@@ -104,4 +165,8 @@ def install(app: FastAPI, *, max_body_bytes: int) -> None:
             )
         return response
 
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=max_body_bytes,
+        larger={"/api/v1/imports": max_import_bytes},
+    )

@@ -9,7 +9,12 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graphledger.errors import PROBLEM_BASE, GraphledgerError, StoreUnavailable
+from graphledger.errors import (
+    PROBLEM_BASE,
+    GraphledgerError,
+    StoreUnavailable,
+    TooManyRequests,
+)
 from graphledger.logs import get_logger
 
 log = get_logger(__name__)
@@ -37,6 +42,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(GraphledgerError)
     async def own(request: Request, error: GraphledgerError) -> JSONResponse:
         headers = {"Retry-After": "5"} if error.status == 503 else None
+        if isinstance(error, TooManyRequests):
+            headers = {"Retry-After": str(error.retry_after_s)}
         return problem_response(error.to_problem(request.url.path), headers)
 
     @app.exception_handler(RequestValidationError)

@@ -20,6 +20,7 @@ from graphledger.db import get_sessionmaker, unit_of_work
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -52,8 +53,8 @@ def list_assets(
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: str | None = None,
     state: State | None = None,
-    cost_center_id: int | None = None,
-    vendor_id: int | None = None,
+    cost_center_id: RecordId | None = None,
+    vendor_id: RecordId | None = None,
     ci_key: str | None = None,
     owner: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graphledger.ledger.common import RecordId
 from graphledger.ledger.money import Amount, Currency
 
 State = Literal[
@@ -34,8 +35,8 @@ class AssetCreate(BaseModel):
     asset_tag: str = Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")
     serial: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
-    vendor_id: int | None = None
-    cost_center_id: int | None = None
+    vendor_id: RecordId | None = None
+    cost_center_id: RecordId | None = None
     owner: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     ci_key: str | None = Field(default=None, max_length=200)
@@ -58,8 +59,8 @@ class AssetUpdate(BaseModel):
     )
     serial: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
-    vendor_id: int | None = None
-    cost_center_id: int | None = None
+    vendor_id: RecordId | None = None
+    cost_center_id: RecordId | None = None
     owner: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     ci_key: str | None = Field(default=None, max_length=200)
@@ -91,8 +92,8 @@ class AssetRead(BaseModel):
     asset_tag: str
     serial: str | None
     model: str | None
-    vendor_id: int | None
-    cost_center_id: int | None
+    vendor_id: RecordId | None
+    cost_center_id: RecordId | None
     owner: str | None
     location: str | None
     ci_key: str | None
@@ -129,7 +130,7 @@ class ScheduleRow(BaseModel):
 
 
 class DepreciationReport(BaseModel):
-    asset_id: int
+    asset_id: RecordId
     asset_tag: str
     as_of: date
     currency: str

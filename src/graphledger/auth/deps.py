@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from graphledger.auth import roles
-from graphledger.auth.service import Principal, authenticate
+from graphledger.auth.ratelimit import limiter
+from graphledger.auth.service import Principal, authenticate, hash_token
 from graphledger.db import get_sessionmaker
 from graphledger.errors import Forbidden, Unauthenticated
 
@@ -25,6 +26,7 @@ def current_principal(request: Request) -> Principal:
     if principal is None:
         raise Unauthenticated("the token is unknown, revoked or expired")
     request.state.principal = principal
+    limiter().take(hash_token(token.strip()))
     return principal
 
 

@@ -13,6 +13,7 @@ from graphledger.ledger import repository as ledger_repository
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -50,7 +51,7 @@ def list_contracts(
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: str | None = None,
     kind: Kind | None = None,
-    vendor_id: int | None = None,
+    vendor_id: RecordId | None = None,
     auto_renew: bool | None = None,
 ) -> Response:
     """Contracts in id order, filtered by kind, vendor or automatic renewal."""
@@ -74,7 +75,7 @@ def list_contracts(
 
 
 @router.get("/{contract_id}", response_model=dict[str, Any], responses=PROBLEMS)
-def read(contract_id: int, principal: TopologyReader) -> Response:
+def read(contract_id: RecordId, principal: TopologyReader) -> Response:
     """One contract; its cost only for finance and admin."""
     with get_sessionmaker()() as session:
         contract = require(session, Contract, contract_id, "contract")
@@ -85,7 +86,7 @@ def read(contract_id: int, principal: TopologyReader) -> Response:
 
 @router.patch("/{contract_id}", response_model=dict[str, Any], responses=PROBLEMS)
 def update(
-    contract_id: int,
+    contract_id: RecordId,
     body: ContractUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -103,7 +104,7 @@ def update(
 
 @router.delete("/{contract_id}", status_code=204, responses=PROBLEMS)
 def delete(
-    contract_id: int,
+    contract_id: RecordId,
     principal: LedgerWriter,
     request: Request,
     if_match: IfMatch = None,

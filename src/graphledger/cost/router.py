@@ -12,6 +12,7 @@ from graphledger.errors import Unprocessable
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -44,7 +45,7 @@ def list_costs(
     request: Request,
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: str | None = None,
-    asset_id: int | None = None,
+    asset_id: RecordId | None = None,
     period: str | None = None,
     category: str | None = None,
 ) -> Response:
@@ -68,7 +69,7 @@ def list_costs(
 
 
 @router.get("/{entry_id}", response_model=dict[str, Any], responses=PROBLEMS)
-def read(entry_id: int, principal: MoneyReader) -> Response:
+def read(entry_id: RecordId, principal: MoneyReader) -> Response:
     with get_sessionmaker()() as session:
         entry = require(session, CostEntry, entry_id, "cost entry")
         return one_response(service.render(entry), entry.version)
@@ -76,7 +77,7 @@ def read(entry_id: int, principal: MoneyReader) -> Response:
 
 @router.patch("/{entry_id}", response_model=dict[str, Any], responses=PROBLEMS)
 def update(
-    entry_id: int,
+    entry_id: RecordId,
     body: CostUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -94,7 +95,10 @@ def update(
 
 @router.delete("/{entry_id}", status_code=204, responses=PROBLEMS)
 def delete(
-    entry_id: int, principal: LedgerWriter, request: Request, if_match: IfMatch = None
+    entry_id: RecordId,
+    principal: LedgerWriter,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
     with unit_of_work() as session:
         service.delete_entry(session, entry_id, if_match=if_match)

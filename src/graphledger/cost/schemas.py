@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graphledger.ledger.common import RecordId
 from graphledger.ledger.money import Amount, Currency
 from graphledger.ledger.periods import Month
 
@@ -9,7 +10,7 @@ from graphledger.ledger.periods import Month
 class CostCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    asset_id: int
+    asset_id: RecordId
     amount: Amount
     currency: Currency
     period: Month

@@ -17,6 +17,7 @@ from graphledger.ledger import repository
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -55,7 +56,7 @@ def list_cost_centers(
     limit: Annotated[int | None, Query(ge=1)] = None,
     cursor: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    parent_id: int | None = None,
+    parent_id: RecordId | None = None,
 ) -> Response:
     """Cost centers in id order, filtered by parent or by text in code or name."""
     size = page_size(limit)
@@ -76,7 +77,7 @@ def list_cost_centers(
 
 
 @router.get("/{center_id}", response_model=CostCenterRead, responses=PROBLEMS)
-def read(center_id: int, principal: TopologyReader) -> Response:
+def read(center_id: RecordId, principal: TopologyReader) -> Response:
     """One cost center."""
     with get_sessionmaker()() as session:
         center = require(session, CostCenter, center_id, "cost center")
@@ -85,7 +86,7 @@ def read(center_id: int, principal: TopologyReader) -> Response:
 
 @router.patch("/{center_id}", response_model=CostCenterRead, responses=PROBLEMS)
 def update(
-    center_id: int,
+    center_id: RecordId,
     body: CostCenterUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -103,7 +104,10 @@ def update(
 
 @router.delete("/{center_id}", status_code=204, responses=PROBLEMS)
 def delete(
-    center_id: int, principal: LedgerWriter, request: Request, if_match: IfMatch = None
+    center_id: RecordId,
+    principal: LedgerWriter,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
     """Remove a cost center that nothing refers to."""
     with unit_of_work() as session:

@@ -4,13 +4,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graphledger.ledger.common import RecordId
+
 
 class CostCenterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
     owner: str | None = Field(default=None, max_length=200)
 
 
@@ -19,7 +21,7 @@ class CostCenterUpdate(BaseModel):
 
     code: str | None = Field(default=None, min_length=1, max_length=64)
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
     owner: str | None = Field(default=None, max_length=200)
 
 
@@ -29,7 +31,7 @@ class CostCenterRead(BaseModel):
     id: int
     code: str
     name: str
-    parent_id: int | None
+    parent_id: RecordId | None
     owner: str | None
     version: int
     created_at: datetime

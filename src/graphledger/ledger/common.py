@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,8 @@ from graphledger.settings import get_settings
 
 M = TypeVar("M", bound=Base)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
+# A database id: a positive BIGINT, so an out-of-range number is a 422, not a database error.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {"application/problem+json": {}}}
     for code, text in (

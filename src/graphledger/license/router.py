@@ -11,6 +11,7 @@ from graphledger.ledger import repository as ledger_repository
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -34,7 +35,11 @@ Limit = Annotated[int | None, Query(ge=1)]
 
 
 def _page(
-    session: Any, cursor: str | None, size: int, vendor_id: int | None, q: str | None
+    session: Any,
+    cursor: str | None,
+    size: int,
+    vendor_id: RecordId | None,
+    q: str | None,
 ) -> list[License]:
     where = []
     if vendor_id is not None:
@@ -52,7 +57,7 @@ def compliance(
     request: Request,
     limit: Limit = None,
     cursor: str | None = None,
-    vendor_id: int | None = None,
+    vendor_id: RecordId | None = None,
     only_findings: bool = False,
 ) -> Response:
     """Per license: entitled, assigned, over and the unused seats to reclaim (90 days)."""
@@ -85,7 +90,7 @@ def list_licenses(
     request: Request,
     limit: Limit = None,
     cursor: str | None = None,
-    vendor_id: int | None = None,
+    vendor_id: RecordId | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """Licenses in id order, filtered by vendor or text in the name."""
@@ -100,7 +105,7 @@ def list_licenses(
 
 
 @router.get("/{license_id}", response_model=dict[str, Any], responses=PROBLEMS)
-def read(license_id: int, principal: TopologyReader) -> Response:
+def read(license_id: RecordId, principal: TopologyReader) -> Response:
     """One license with its assigned count; its cost only for finance and admin."""
     with get_sessionmaker()() as session:
         license_ = require(session, License, license_id, "license")
@@ -111,7 +116,7 @@ def read(license_id: int, principal: TopologyReader) -> Response:
 
 @router.patch("/{license_id}", response_model=dict[str, Any], responses=PROBLEMS)
 def update(
-    license_id: int,
+    license_id: RecordId,
     body: LicenseUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -130,7 +135,10 @@ def update(
 
 @router.delete("/{license_id}", status_code=204, responses=PROBLEMS)
 def delete(
-    license_id: int, principal: LedgerWriter, request: Request, if_match: IfMatch = None
+    license_id: RecordId,
+    principal: LedgerWriter,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
     """Remove a license that no one holds a seat of (409 naming the holders otherwise)."""
     with unit_of_work() as session:
@@ -144,7 +152,7 @@ def delete(
     "/{license_id}/assignments", response_model=dict[str, Any], responses=PROBLEMS
 )
 def assignments(
-    license_id: int, principal: TopologyReader, request: Request
+    license_id: RecordId, principal: TopologyReader, request: Request
 ) -> Response:
     """The seats of a license and who holds them."""
     with get_sessionmaker()() as session:
@@ -161,7 +169,10 @@ def assignments(
     responses=PROBLEMS,
 )
 def assign(
-    license_id: int, body: AssignmentCreate, principal: LedgerWriter, request: Request
+    license_id: RecordId,
+    body: AssignmentCreate,
+    principal: LedgerWriter,
+    request: Request,
 ) -> dict[str, Any]:
     """Give a seat to a person or a CI; beyond the seats it is recorded and shown as over."""
     with unit_of_work() as session:
@@ -178,8 +189,8 @@ def assign(
     responses=PROBLEMS,
 )
 def record_use(
-    license_id: int,
-    assignment_id: int,
+    license_id: RecordId,
+    assignment_id: RecordId,
     body: AssignmentUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -198,7 +209,10 @@ def record_use(
     "/{license_id}/assignments/{assignment_id}", status_code=204, responses=PROBLEMS
 )
 def release(
-    license_id: int, assignment_id: int, principal: LedgerWriter, request: Request
+    license_id: RecordId,
+    assignment_id: RecordId,
+    principal: LedgerWriter,
+    request: Request,
 ) -> Response:
     """Free a seat."""
     with unit_of_work() as session:

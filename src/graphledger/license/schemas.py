@@ -4,6 +4,7 @@ from datetime import date
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from graphledger.ledger.common import RecordId
 from graphledger.ledger.money import Amount, Currency
 
 
@@ -11,7 +12,7 @@ class LicenseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     seats: int = Field(ge=0, le=10_000_000)
     metric: str = Field(default="per_user", min_length=1, max_length=32)
     cost: Amount | None = None
@@ -25,7 +26,7 @@ class LicenseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     seats: int | None = Field(default=None, ge=0, le=10_000_000)
     metric: str | None = Field(default=None, min_length=1, max_length=32)
     cost: Amount | None = None

@@ -10,6 +10,7 @@ from graphledger.ledger import repository
 from graphledger.ledger.common import (
     PROBLEMS,
     IfMatch,
+    RecordId,
     cursor_id,
     list_response,
     next_cursor,
@@ -61,7 +62,7 @@ def list_vendors(
 
 
 @router.get("/{vendor_id}", response_model=VendorRead, responses=PROBLEMS)
-def read(vendor_id: int, principal: TopologyReader) -> Response:
+def read(vendor_id: RecordId, principal: TopologyReader) -> Response:
     """One vendor."""
     with get_sessionmaker()() as session:
         vendor = require(session, Vendor, vendor_id, "vendor")
@@ -70,7 +71,7 @@ def read(vendor_id: int, principal: TopologyReader) -> Response:
 
 @router.patch("/{vendor_id}", response_model=VendorRead, responses=PROBLEMS)
 def update(
-    vendor_id: int,
+    vendor_id: RecordId,
     body: VendorUpdate,
     principal: LedgerWriter,
     request: Request,
@@ -88,7 +89,10 @@ def update(
 
 @router.delete("/{vendor_id}", status_code=204, responses=PROBLEMS)
 def delete(
-    vendor_id: int, principal: LedgerWriter, request: Request, if_match: IfMatch = None
+    vendor_id: RecordId,
+    principal: LedgerWriter,
+    request: Request,
+    if_match: IfMatch = None,
 ) -> Response:
     """Remove a vendor that nothing refers to."""
     with unit_of_work() as session:
