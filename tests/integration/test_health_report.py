@@ -257,3 +257,46 @@ def test_viewer_may_read_the_report_and_no_token_is_401(client: Api) -> None:
     assert client.get("/api/v1/health-report", headers=viewer).status_code == 200
     anonymous = client.http.get("/api/v1/health-report", headers={"Authorization": ""})
     assert anonymous.status_code == 401
+
+
+def test_sql_grouping_agrees_with_the_python_rules(client: Api) -> None:
+    """The SQL twin of each normaliser pairs exactly the CIs the Python rules pair."""
+    from itertools import combinations
+
+    from graphledger.quality.identifiers import identifiers_of
+
+    spellings = [
+        {"serial": "ab 12 cd"},
+        {"serial_number": "AB12CD"},
+        {"serial": "ab12cd\t"},
+        {"serial": "abc"},
+        {"serial": "ABC"},
+        {"hostname": "Db01.Corp."},
+        {"fqdn": "db01.other.example"},
+        {"hostname": "db01"},
+        {"hostname": "192.168.1.10"},
+        {"hostname": "192.168.1.10."},
+        {"hostname": "192.168.1.11"},
+        {"mac": "AA-BB-CC-DD-EE-FF"},
+        {"mac_address": "aabb.ccdd.eeff"},
+        {"mac": "aa:bb:cc:dd:ee"},
+        {"arn": "arn:aws:s3:::Bucket"},
+        {"resource_id": "ARN:AWS:S3:::bucket "},
+        {"cloud_id": "none"},
+        {"instance_id": "NONE"},
+        {"serial": 123456},
+        {"serial_number": "123456"},
+    ]
+    for i, attributes in enumerate(spellings):
+        client.ci(f"ci-{i:02d}", "Application", attributes=attributes)
+    expected = set()
+    for (i, a), (j, b) in combinations(enumerate(spellings), 2):
+        mine = {(x.kind, x.normalised) for x in identifiers_of(a)}
+        theirs = {(x.kind, x.normalised) for x in identifiers_of(b)}
+        if mine & theirs:
+            expected.add(frozenset({f"ci-{i:02d}", f"ci-{j:02d}"}))
+
+    found = pairs_of(report(client))
+
+    assert found == expected
+    assert len(expected) == 3 + 3 + 1 + 1 + 1 + 1
