@@ -261,3 +261,19 @@ def live_relationships_into(
             )
         ).scalars()
     )
+
+
+def truncate_everything(session: Session) -> None:
+    """Empty every table of the model (the evaluation's fresh start; never used by the API)."""
+    from sqlalchemy import text
+
+    from graphledger.models import Base
+
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def live_heads(session: Session) -> list[CIHead]:
+    return list(
+        session.execute(select(CIHead).where(LIVE).order_by(CIHead.key_lc)).scalars()
+    )
