@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     outbox_batch: int = 500
     outbox_retry_after_failure_s: float = 2.0
 
+    health_stale_days: int = Field(default=30, ge=1)
+    health_rules_file: str | None = None
+    health_rules: str | None = None
+    health_item_limit: int = Field(default=1_000, ge=1)
+
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> "Settings":
         """In production the development password and a short admin token are refused."""

@@ -25,6 +25,7 @@ from graphledger.imports.router import router as import_router
 from graphledger.license.router import router as license_router
 from graphledger.logs import get_logger
 from graphledger.outbox.applier import Drainer
+from graphledger.quality.router import router as quality_router
 from graphledger.reconcile.router import router as reconcile_router
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
@@ -87,6 +88,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         token_router,
         registry_router,
         rootcause_router,
+        quality_router,
         ci_router,
         relationship_router,
         impact_router,

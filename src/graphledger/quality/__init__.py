@@ -1,0 +1,1 @@
+"""Data quality: the health report, duplicates, CI merge and the planted-fault evaluation."""
