@@ -23,10 +23,12 @@ from graphledger.impact.router import router as impact_router
 from graphledger.imports.router import router as import_router
 from graphledger.license.router import router as license_router
 from graphledger.logs import get_logger
+from graphledger.neighbourhood.router import router as neighbourhood_router
 from graphledger.outbox.applier import Drainer
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
 from graphledger.settings import get_settings
+from graphledger.ui.router import router as ui_router
 from graphledger.vendor.router import router as vendor_router
 
 log = get_logger(__name__)
@@ -81,6 +83,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         token_router,
         registry_router,
         rootcause_router,
+        neighbourhood_router,
         ci_router,
         relationship_router,
         impact_router,
@@ -93,6 +96,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         license_router,
         cost_router,
         finance_router,
+        ui_router,
     ):
         app.include_router(router)
     return app
