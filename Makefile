@@ -20,6 +20,8 @@ UV := $(LOCAL)/uv/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STORES := scripts/stores.sh
+NODE_STAMP := node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PG_URL := postgresql+psycopg://graphledger:graphledger@127.0.0.1:$(GL_PG_PORT)
 RUN_ENV := GRAPHLEDGER_DATABASE_URL=$${GRAPHLEDGER_DATABASE_URL:-$(PG_URL)/graphledger} \
@@ -30,10 +32,12 @@ TEST_ENV := GRAPHLEDGER_ENV=test \
 	GRAPHLEDGER_NEO4J_URI=bolt://127.0.0.1:$(GL_NEO4J_TEST_PORT) \
 	GRAPHLEDGER_NEO4J_PASSWORD=$(GL_NEO4J_PASSWORD)
 
-.PHONY: help venv services-up services-down services-status migrate run test health-eval demo lint clean
+# The web console's libraries (Cytoscape.js, Chart.js), pinned by package-lock.json and served
+# from node_modules by the app; browser tests drive Debian's Chromium (no browser download).
+.PHONY: help venv ui-deps chromium services-up services-down services-status migrate run test health-eval demo lint clean
 
 help:
-	@echo "make run            serve the API on 127.0.0.1:$(PORT) (starts the stores)"
+	@echo "make run            serve the API and the console (/ui) on 127.0.0.1:$(PORT)"
 	@echo "make test           run the whole test suite against real stores"
 	@echo "make health-eval     plant 200 faults in the samples, print the report's recall (test stores)"
 	@echo "make demo           import Online Boutique and print two blast radii"
@@ -51,6 +55,16 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required for the web console's libraries" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ui-deps: $(NODE_STAMP)
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
 services-up:
 	$(STORES) up all
 
@@ -63,10 +77,10 @@ services-status:
 migrate: venv services-up
 	$(RUN_ENV) $(BIN)/graphledger migrate
 
-run: migrate
+run: migrate ui-deps
 	$(RUN_ENV) $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT)
 
-test: venv
+test: venv ui-deps chromium
 	$(STORES) up pg
 	$(STORES) up neo4j-test
 	$(TEST_ENV) $(BIN)/graphledger migrate
@@ -80,7 +94,7 @@ health-eval: venv
 	$(TEST_ENV) $(BIN)/graphledger health-eval $(HEALTH_EVAL_ARGS)
 
 # Starts the API in the background when nothing answers on $(PORT), then runs the demo through it.
-demo: migrate
+demo: migrate ui-deps
 	@if ! curl -fsS -o /dev/null http://127.0.0.1:$(PORT)/health/live 2>/dev/null; then \
 		echo "starting the API in the background (log: $(LOCAL)/api.log)"; \
 		$(RUN_ENV) nohup setsid $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT) \
@@ -94,4 +108,4 @@ lint: venv
 	$(BIN)/mypy src
 
 clean: services-down
-	rm -rf $(LOCAL) $(VENV)
+	rm -rf $(LOCAL) $(VENV) node_modules

@@ -24,6 +24,7 @@ from graphledger.impact.router import router as impact_router
 from graphledger.imports.router import router as import_router
 from graphledger.license.router import router as license_router
 from graphledger.logs import get_logger
+from graphledger.neighbourhood.router import router as neighbourhood_router
 from graphledger.outbox.applier import Drainer
 from graphledger.quality.router import router as quality_router
 from graphledger.reconcile.router import router as reconcile_router
@@ -31,6 +32,7 @@ from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
 from graphledger.servicecost.router import router as servicecost_router
 from graphledger.settings import get_settings
+from graphledger.ui.router import router as ui_router
 from graphledger.vendor.router import router as vendor_router
 
 log = get_logger(__name__)
@@ -89,6 +91,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         registry_router,
         rootcause_router,
         quality_router,
+        neighbourhood_router,
         ci_router,
         relationship_router,
         impact_router,
@@ -104,6 +107,7 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         servicecost_router,
         change_router,
         reconcile_router,
+        ui_router,
     ):
         app.include_router(router)
     return app

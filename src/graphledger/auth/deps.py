@@ -11,18 +11,49 @@ from graphledger.auth.service import Principal, authenticate, hash_token
 from graphledger.db import get_sessionmaker
 from graphledger.errors import Forbidden, Unauthenticated
 
+# The web console keeps the caller's token in this http-only cookie (see graphledger.ui).
+SESSION_COOKIE = "gl_session"
+# Browsers send a custom header cross-site only after a CORS preflight, which this API never
+# grants: requiring it on cookie-authenticated writes keeps other sites from forging them.
+CSRF_HEADER = "x-requested-with"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _presented_token(request: Request) -> tuple[str | None, bool]:
+    """The token the caller sent and whether it came from the session cookie.
+
+    The Authorization header wins; the cookie is the second way in, for the web console."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("send Authorization: Bearer <token>")
+        return token.strip(), False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return cookie, True
+    return None, False
+
 
 def current_principal(request: Request) -> Principal:
-    """The authenticated caller; 401 without a valid bearer token."""
+    """The authenticated caller; 401 without a valid bearer token or session cookie."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token, from_cookie = _presented_token(request)
+    if token is None:
         raise Unauthenticated("send Authorization: Bearer <token>")
+    if (
+        from_cookie
+        and request.method not in SAFE_METHODS
+        and not request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden(
+            f"a write with the session cookie needs the {CSRF_HEADER} header",
+            reason="csrf",
+        )
     with get_sessionmaker()() as session:
-        principal = authenticate(session, token.strip())
+        principal = authenticate(session, token)
     if principal is None:
         raise Unauthenticated("the token is unknown, revoked or expired")
     request.state.principal = principal

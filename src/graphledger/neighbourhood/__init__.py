@@ -1,0 +1,1 @@
+"""The dependency map around a CI: its neighbourhood to a depth, for the web console."""
