@@ -68,7 +68,10 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     retire_stale: Annotated[bool, typer.Option("--retire-stale")] = False,
     cluster: str = "default",
-    namespace: str = "default",
+    namespace: Annotated[
+        str | None,
+        typer.Option(help="namespace of documents that name none; claims it"),
+    ] = None,
     instance: str = "default",
     encoding: str = "",
     date_order: Annotated[str, typer.Option(help="dmy or mdy")] = "",
@@ -82,7 +85,7 @@ def import_(
     logs.configure(json=settings.log_json, level="WARNING")
     options = {
         "cluster": cluster,
-        "namespace": namespace,
+        "namespace": namespace or "",
         "instance": instance,
         "encoding": encoding,
         "date_order": date_order,

@@ -19,7 +19,10 @@ def errors_are_problems(ctx, response, case):
     if response.status_code >= 400:
         media = response.headers.get("content-type", [""])
         media = media[0] if isinstance(media, list) else media
-        assert media.startswith("application/problem+json"), (response.status_code, media)
+        assert media.startswith("application/problem+json"), (
+            response.status_code,
+            media,
+        )
         assert response.json()["status"] == response.status_code
 
 

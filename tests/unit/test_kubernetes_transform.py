@@ -79,7 +79,11 @@ def test_online_boutique_edges():
             [SHARED_DATA / "online-boutique-k8s" / "kubernetes-manifests.yaml"]
         )
     )
-    env_edges = {(s, t) for s, t in deps(batch) if s.startswith("deployment/")}
+    env_edges = {
+        (s, t)
+        for s, t in deps(batch)
+        if s.startswith("deployment/") and t.startswith("service/")
+    }
 
     assert len(env_edges) == 16
     assert ("deployment/cartservice", "service/redis-cart") in env_edges
@@ -102,3 +106,16 @@ def test_only_named_namespaces_are_covered_for_staleness():
 
     assert named.scopes == {"k8s:default/x"}
     assert defaulted.scopes == set() and defaulted.cis[0].scope == "k8s:default/default"
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is not present")
+def test_online_boutique_workloads_depend_on_their_service_accounts():
+    batch = transform(
+        read_documents(
+            [SHARED_DATA / "online-boutique-k8s" / "kubernetes-manifests.yaml"]
+        )
+    )
+    accounts = {(s, t) for s, t in deps(batch) if t.startswith("serviceaccount/")}
+
+    assert len(accounts) == 11  # every workload but redis-cart names its own account
+    assert ("deployment/cartservice", "serviceaccount/cartservice") in accounts

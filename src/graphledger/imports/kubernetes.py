@@ -194,8 +194,10 @@ def transform(
     *,
     cluster: str = "default",
     namespace: str = "default",
+    claim_namespace: bool = False,
 ) -> Batch:
-    """Turn manifest documents into a batch of CIs and relationships."""
+    """Turn manifest documents into a batch of CIs and relationships. With `claim_namespace`
+    (the caller named the namespace), documents without one belong to it as if they said so."""
     batch = Batch()
     seen: dict[str, CIItem] = {}
     workloads: list[tuple[str, str, str, dict[str, Any], str]] = []
@@ -299,6 +301,26 @@ def transform(
         seen[key] = item
         batch.cis.append(item)
 
+    claimed_key = ci_key(cluster, None, "namespace", namespace)
+    if claim_namespace and any(
+        c.attributes.get("k8s_namespace") == namespace for c in batch.cis
+    ):
+        namespaces.add(namespace)
+        if claimed_key not in seen:
+            seen[claimed_key] = CIItem(
+                key=claimed_key,
+                class_="Namespace",
+                name=namespace,
+                attributes={
+                    "source": "kubernetes",
+                    "k8s_kind": "Namespace",
+                    "k8s_cluster": cluster,
+                },
+                ref="the namespace named by the caller",
+                scope=scope_of(cluster, namespace),
+            )
+            batch.cis.append(seen[claimed_key])
+
     for item in batch.cis:
         ns = item.attributes.get("k8s_namespace")
         # only to a Namespace the input declares: an import creates what it was given
@@ -375,6 +397,14 @@ def transform(
                             ref,
                             f"envFrom {ref_kind} {target_name}",
                         )
+        account = pod.get("serviceAccountName") or pod.get("serviceAccount")
+        account_key = (
+            ci_key(cluster, ns, "serviceaccount", str(account)) if account else None
+        )
+        if (
+            account_key in seen
+        ):  # an account the input does not define is the cluster's own
+            depend(w_key, account_key, ref, f"serviceAccountName {account}")
         for volume in pod.get("volumes") or []:
             for ref_kind, field_name, name_field in (
                 ("configmap", "configMap", "name"),

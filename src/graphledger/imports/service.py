@@ -38,6 +38,7 @@ def read_paths(fmt: str, paths: list[Path], options: dict[str, str]) -> Batch:
             kubernetes.read_documents(paths),
             cluster=options.get("cluster") or "default",
             namespace=options.get("namespace") or "default",
+            claim_namespace=bool(options.get("namespace")),
         )
     if fmt == "aws":
         return aws.transform_paths(paths)
@@ -64,6 +65,7 @@ def read_bytes(fmt: str, raw: bytes, name: str, options: dict[str, str]) -> Batc
             kubernetes.read_bytes(raw, name),
             cluster=options.get("cluster") or "default",
             namespace=options.get("namespace") or "default",
+            claim_namespace=bool(options.get("namespace")),
         )
     if fmt == "aws":
         return aws.transform_bytes(raw, name)
