@@ -25,7 +25,14 @@ from graphledger.ci.schemas import CICreate, CIUpdate
 from graphledger.db import get_sessionmaker
 from graphledger.errors import GraphledgerError, Unprocessable
 from graphledger.imports import identify, repository
-from graphledger.imports.model import Batch, CIItem, Rejection, RelationshipItem
+from graphledger.imports.assets import load_assets
+from graphledger.imports.model import (
+    AssetItem,
+    Batch,
+    CIItem,
+    Rejection,
+    RelationshipItem,
+)
 from graphledger.logs import get_logger
 from graphledger.outbox.writes import settle
 from graphledger.relationship import repository as rel_repository
@@ -64,8 +71,10 @@ class ImportReport(BaseModel):
     unchanged: int = 0
     cis: Counts = Field(default_factory=Counts)
     relationships: Counts = Field(default_factory=Counts)
+    assets: Counts = Field(default_factory=Counts)
     rejected: list[dict[str, Any]] = Field(default_factory=list)
     unresolved: list[dict[str, str]] = Field(default_factory=list)
+    ignored_columns: list[str] = Field(default_factory=list)
     changes: list[dict[str, Any]] = Field(default_factory=list)
     kept: list[dict[str, Any]] = Field(default_factory=list)
     scopes: list[str] = Field(default_factory=list)
@@ -334,6 +343,45 @@ def reconcile(run: _Run, batch: Batch, *, retire_stale: bool) -> None:
                 _retire(run, key_lc)
 
 
+def _load_assets(
+    run: _Run, batch: Batch, progress: Callable[[int], None] | None
+) -> None:
+    """The batch's asset items into the ledger, each linked to its CI when it names one."""
+    counts = run.report.assets
+
+    def resolve_ci(key: str) -> str:
+        return run.key_map.get(key.lower(), key.lower())
+
+    def on_outcome(item: AssetItem, outcome: str, fields: list[str]) -> None:
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        if outcome != "unchanged":
+            change: dict[str, Any] = {
+                "entity": "asset",
+                "op": outcome,
+                "item": item.asset_tag,
+            }
+            if fields:
+                change["fields"] = fields
+            run.report.changes.append(change)
+        if progress is not None:
+            progress(1)
+
+    def on_reject(item: AssetItem, reason: str, field: str | None) -> None:
+        counts.rejected += 1
+        run.report.rejected.append(asdict(Rejection(item.ref, reason, field)))
+        if progress is not None:
+            progress(1)
+
+    load_assets(
+        run.session,
+        batch.assets,
+        actor=run.actor,
+        resolve_ci=resolve_ci,
+        on_outcome=on_outcome,
+        on_reject=on_reject,
+    )
+
+
 def load(
     batch: Batch,
     *,
@@ -351,6 +399,7 @@ def load(
         unresolved=batch.unresolved,
         scopes=sorted(batch.scopes),
         complete=batch.complete,
+        ignored_columns=batch.ignored_columns,
     )
     report.rejected = [asdict(r) for r in batch.rejected]
     with get_sessionmaker()() as session:
@@ -381,19 +430,24 @@ def load(
                     session.commit()
                 if progress is not None:
                     progress(1)
+        if batch.assets:
+            _load_assets(run, batch, progress)
+        if fmt == "csv-assets":  # rows the reader refused are assets too
+            report.assets.rejected += len(batch.rejected)
         if batch.complete:
             reconcile(run, batch, retire_stale=retire_stale)
         if dry_run:
             session.rollback()
         else:
             session.commit()
-    report.created = report.cis.created + report.relationships.created
-    report.updated = report.cis.updated + report.relationships.updated
-    report.unchanged = report.cis.unchanged + report.relationships.unchanged
+    parts = (report.cis, report.relationships, report.assets)
+    report.created = sum(p.created for p in parts)
+    report.updated = sum(p.updated for p in parts)
+    report.unchanged = sum(p.unchanged for p in parts)
     if not dry_run:
         report.applied_to_graph = settle(run.entry_ids)
     report.seconds = round(time.monotonic() - started, 3)
-    total = len(batch.cis) + len(batch.relationships)
+    total = len(batch.cis) + len(batch.relationships) + len(batch.assets)
     report.items_per_second = (
         round(total / report.seconds, 1) if report.seconds else 0.0
     )
