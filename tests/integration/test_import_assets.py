@@ -1,5 +1,7 @@
 """csv-assets into the ledger: field cases C02, C06, C07 and Snipe-IT's sample registers."""
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -238,3 +240,77 @@ def test_snipeit_bad_files_are_refused_or_rejected_clearly(client, name):
     reasons = {(r["field"], r["reason"].split(" ")[-1]) for r in report["rejected"]}
     assert all(r["ref"].startswith("line ") for r in report["rejected"])
     assert any("decoded" in r["reason"] for r in report["rejected"]), reasons
+
+
+def netbox_dump(devices):
+    objects = [
+        {"model": "dcim.site", "pk": 1, "fields": {"name": "HQ", "slug": "hq"}},
+        {"model": "dcim.manufacturer", "pk": 1, "fields": {"name": "Juniper"}},
+        {
+            "model": "dcim.devicetype",
+            "pk": 1,
+            "fields": {"model": "MX480", "manufacturer": 1},
+        },
+        {"model": "dcim.devicerole", "pk": 1, "fields": {"name": "Router"}},
+    ]
+    for pk, (name, serial, tag) in enumerate(devices, start=1):
+        objects.append(
+            {
+                "model": "dcim.device",
+                "pk": pk,
+                "fields": {
+                    "name": name,
+                    "site": 1,
+                    "device_type": 1,
+                    "role": 1,
+                    "serial": serial,
+                    "asset_tag": tag,
+                    "status": "active",
+                },
+            }
+        )
+    return json.dumps(objects).encode()
+
+
+def test_netbox_devices_with_serial_or_tag_feed_assets_linked_to_their_ci(client):
+    dump = netbox_dump(
+        [
+            ("edge-1", "JN1234", "NB-0001"),
+            ("edge-2", " JN 5678 ", None),
+            ("edge-3", "", None),
+        ]
+    )
+
+    first = client.post("/api/v1/imports", params={"format": "netbox"}, content=dump)
+    second = client.post("/api/v1/imports", params={"format": "netbox"}, content=dump)
+    stored = assets_by_tag(client)
+
+    assert first.status_code == second.status_code == 200, first.text
+    assert counts(first.json()) == (2, 0, 0, 0)
+    assert counts(second.json()) == (0, 0, 2, 0)
+    assert second.json()["created"] == second.json()["updated"] == 0
+    assert {
+        t: (
+            a["ci_key"],
+            a["serial"],
+            a["model"],
+            a["vendor_id"] is not None,
+            a["state"],
+        )
+        for t, a in stored.items()
+    } == {
+        "NB-0001": ("nb:hq/device/edge-1", "JN1234", "MX480", True, "in_use"),
+        "JN 5678": ("nb:hq/device/edge-2", "JN 5678", "MX480", True, "in_use"),
+    }
+    assert client.get("/api/v1/cis/nb:hq/device/edge-3").status_code == 200
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data is absent")
+def test_netbox_demo_has_no_serials_or_tags_so_no_assets():
+    from graphledger.imports import netbox
+
+    objects = netbox.read_path(SHARED_DATA / "netbox-demo" / "netbox-demo-v3.6.json.gz")
+    batch = netbox.transform(objects)
+
+    assert sum(1 for c in batch.cis if c.ref.startswith("dcim.device ")) == 72
+    assert batch.assets == []
