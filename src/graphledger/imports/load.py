@@ -406,12 +406,12 @@ def _plan_ci(
     if not changes:
         return None
     CIUpdate.model_validate(changes)
-    after = ci_service.updated_document(
+    updated = ci_service.updated_document(
         head.document, changes, head.version + 1, run.now
     )
-    if after is None:
+    if updated is None:
         return None
-    return _Write(item, matched, head, dict(head.document), after)
+    return _Write(item, matched, head, dict(head.document), updated)
 
 
 def _changes(
