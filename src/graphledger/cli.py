@@ -75,6 +75,9 @@ def import_(
     instance: str = "default",
     encoding: str = "",
     date_order: Annotated[str, typer.Option(help="dmy or mdy")] = "",
+    currency: Annotated[
+        str, typer.Option(help="csv-assets: the currency of rows without one")
+    ] = "",
 ) -> None:
     """Import files straight into the stores, with the same rules as the API."""
     from graphledger import logs
@@ -89,6 +92,7 @@ def import_(
         "instance": instance,
         "encoding": encoding,
         "date_order": date_order,
+        "currency": currency,
     }
     bar: list[Any] = []
 
@@ -124,7 +128,11 @@ def import_(
         typer.echo(report.model_dump_json())
         return
     typer.echo(f"{fmt}: {'dry run, nothing written' if dry_run else 'imported'}")
-    for what, counts in (("CIs", report.cis), ("relationships", report.relationships)):
+    for what, counts in (
+        ("CIs", report.cis),
+        ("relationships", report.relationships),
+        ("assets", report.assets),
+    ):
         typer.echo(
             f"  {what:<14} created {counts.created:>5}  updated {counts.updated:>5}  "
             f"unchanged {counts.unchanged:>5}  rejected {counts.rejected:>5}"

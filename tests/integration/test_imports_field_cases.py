@@ -290,3 +290,13 @@ def test_dry_run_writes_nothing(client, stores):
     with get_engine().connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM ci_heads")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM ci_observations")).scalar() == 0
+
+
+def test_an_item_matching_one_written_earlier_in_the_same_chunk_updates_it(client):
+    body = b"key,class,name,serial\nsrv-a,Server,A,SN 77\nsrv-b,Server,B,sn77\n"
+
+    report = post(client, "csv-cis", body)
+    items = client.get("/api/v1/cis").json()["items"]
+
+    assert counts(report) == (1, 1, 0, 0)
+    assert [(i["key"], i["name"]) for i in items] == [("srv-a", "B")]

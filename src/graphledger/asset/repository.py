@@ -1,8 +1,9 @@
 """SQL for assets and their moves; nothing else in this package touches the database."""
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from graphledger.models import Asset, AssetMove
@@ -13,6 +14,29 @@ def get_by_tag(session: Session, tag: str, *, lock: bool = False) -> Asset | Non
     if lock:
         stmt = stmt.with_for_update()
     return session.execute(stmt).scalar_one_or_none()
+
+
+def by_tags_lc(session: Session, tags_lc: list[str]) -> list[Asset]:
+    """Assets whose tag, lower-cased, is one of `tags_lc`."""
+    return list(
+        session.execute(
+            select(Asset).where(func.lower(Asset.asset_tag).in_(tags_lc))
+        ).scalars()
+    )
+
+
+def serial_key() -> Any:
+    """The serial as compared: upper-cased, every space removed (like CI serials)."""
+    return func.upper(func.regexp_replace(Asset.serial, r"\s", "", "g"))
+
+
+def by_serials(session: Session, serials: list[str]) -> list[Asset]:
+    """Assets whose compared serial is one of `serials` (already normalised)."""
+    return list(
+        session.execute(
+            select(Asset).where(serial_key().in_(serials)).order_by(Asset.id)
+        ).scalars()
+    )
 
 
 def get_by_ci_key(session: Session, key_lc: str) -> Asset | None:

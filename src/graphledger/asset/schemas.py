@@ -33,6 +33,8 @@ class AssetCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     asset_tag: str = Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")
+    name: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=10000)
     serial: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
     vendor_id: RecordId | None = None
@@ -57,6 +59,8 @@ class AssetUpdate(BaseModel):
     asset_tag: str | None = Field(
         default=None, min_length=1, max_length=100, pattern=r"^\S(.*\S)?$"
     )
+    name: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=10000)
     serial: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
     vendor_id: RecordId | None = None
@@ -90,6 +94,8 @@ class AssetRead(BaseModel):
 
     id: int
     asset_tag: str
+    name: str | None = None
+    notes: str | None = None
     serial: str | None
     model: str | None
     vendor_id: RecordId | None

@@ -223,6 +223,8 @@ def render(asset: Asset, *, money: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": asset.id,
         "asset_tag": asset.asset_tag,
+        "name": asset.name,
+        "notes": asset.notes,
         "serial": asset.serial,
         "model": asset.model,
         "vendor_id": asset.vendor_id,

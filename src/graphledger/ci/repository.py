@@ -21,6 +21,19 @@ def get_heads(session: Session, keys_lc: list[str]) -> dict[str, CIHead]:
     return {row.key_lc: row for row in rows}
 
 
+def heads_for_update(session: Session, keys_lc: list[str]) -> dict[str, CIHead]:
+    """Heads for many keys at once, deleted ones included, locked for this transaction."""
+    if not keys_lc:
+        return {}
+    rows = session.execute(
+        select(CIHead)
+        .where(CIHead.key_lc.in_(keys_lc))
+        .order_by(CIHead.key_lc)
+        .with_for_update()
+    ).scalars()
+    return {row.key_lc: row for row in rows}
+
+
 def list_heads(
     session: Session,
     *,

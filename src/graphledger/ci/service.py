@@ -89,16 +89,8 @@ def check_version(head: CIHead, if_match: int | None) -> None:
         )
 
 
-def create_ci(
-    session: Session, data: CICreate, *, actor: str, source: str = "api"
-) -> tuple[dict[str, Any], OutboxEntry]:
-    """Create a CI; 409 when the key is taken, whatever its case."""
-    key_lc = normalise(data.key)
-    head = repository.get_head(session, key_lc, lock=True)
-    if head is not None and not head.deleted:
-        raise Conflict(f"a CI with key {head.key!r} exists", key=head.key)
-    now = datetime.now(UTC)
-    version = (head.version + 1) if head is not None else 1
+def created_document(data: CICreate, version: int, now: datetime) -> dict[str, Any]:
+    """The document of a new CI; 422 when its class lacks a required attribute."""
     document = {
         "key": data.key,
         "class": data.class_,
@@ -112,6 +104,37 @@ def create_ci(
         "updated_at": now.isoformat(),
     }
     _check_required(document)
+    return document
+
+
+def updated_document(
+    before: dict[str, Any], changes: dict[str, Any], version: int, now: datetime
+) -> dict[str, Any] | None:
+    """The document after a partial update, None when nothing changes; 422 when invalid."""
+    after = dict(before)
+    for field, value in changes.items():
+        if field not in WRITABLE:
+            raise Unprocessable(f"{field} cannot be changed", field=field)
+        after[field] = _iso(value) if isinstance(value, datetime) else value
+    if after == before:
+        return None
+    _check_required(after)
+    after["version"] = version
+    after["updated_at"] = now.isoformat()
+    return after
+
+
+def create_ci(
+    session: Session, data: CICreate, *, actor: str, source: str = "api"
+) -> tuple[dict[str, Any], OutboxEntry]:
+    """Create a CI; 409 when the key is taken, whatever its case."""
+    key_lc = normalise(data.key)
+    head = repository.get_head(session, key_lc, lock=True)
+    if head is not None and not head.deleted:
+        raise Conflict(f"a CI with key {head.key!r} exists", key=head.key)
+    now = datetime.now(UTC)
+    version = (head.version + 1) if head is not None else 1
+    document = created_document(data, version, now)
     if head is None:
         head = CIHead(key_lc=key_lc, created_at=now)
         session.add(head)
@@ -151,17 +174,10 @@ def update_ci(
     head = require_live(session, key, lock=True)
     check_version(head, if_match)
     before = dict(head.document)
-    after = dict(before)
-    for field, value in changes.items():
-        if field not in WRITABLE:
-            raise Unprocessable(f"{field} cannot be changed", field=field)
-        after[field] = _iso(value) if isinstance(value, datetime) else value
-    if after == before:
-        return before, None
-    _check_required(after)
     now = datetime.now(UTC)
-    after["version"] = head.version + 1
-    after["updated_at"] = now.isoformat()
+    after = updated_document(before, changes, head.version + 1, now)
+    if after is None:
+        return before, None
     head.document, head.version, head.class_name, head.updated_at = (
         after,
         after["version"],

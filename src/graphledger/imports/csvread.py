@@ -6,6 +6,8 @@
   clear error rather than stored half-decoded. A caller may name the encoding instead.
 - Line ends: LF, CRLF and a lone CR (classic Mac) all end a record; quoted cells keep theirs.
 - Delimiter: `,`, `;` or tab, whichever occurs most in the header line outside quotes.
+- Text that was already mis-decoded once (UTF-8 bytes read as Windows-1252, `Ã©` for `é`) is a
+  problem of its cell: the row is rejected naming the column, never stored half-decoded.
 - Headers: trimmed, lower-cased, runs of spaces, dashes and dots become one `_`, then mapped
   through the caller's aliases. A blank header names no column (its cells must be empty); a header
   that appears twice is one column whose cells must agree (or be empty).
@@ -102,6 +104,15 @@ def read_rows(
     return columns, _rows(reader, header)
 
 
+def _misdecoded(value: str) -> bool:
+    """True when the text is UTF-8 bytes that were read as Windows-1252 (`â€™` for `’`)."""
+    try:
+        repaired = value.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return False
+    return repaired != value
+
+
 def _rows(reader: "csv._reader", header: list[str]) -> Iterator[Row]:
     previous_end = reader.line_num
     for record in reader:
@@ -121,6 +132,15 @@ def _rows(reader: "csv._reader", header: list[str]) -> Iterator[Row]:
             if not name:
                 if value:
                     row.problems.append(("", f"a value {value!r} under a blank header"))
+                continue
+            if not value.isascii() and _misdecoded(value):
+                row.problems.append(
+                    (
+                        name,
+                        f"{value!r} looks like UTF-8 text decoded as another code page "
+                        "once before; fix the text at its source",
+                    )
+                )
                 continue
             if (
                 name in row.values

@@ -12,11 +12,12 @@ field is kept and listed under `kept` in the report. Manual edits (source `api`)
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from graphledger.ci import repository as ci_repository
@@ -25,8 +26,17 @@ from graphledger.ci.schemas import CICreate, CIUpdate
 from graphledger.db import get_sessionmaker
 from graphledger.errors import GraphledgerError, Unprocessable
 from graphledger.imports import identify, repository
-from graphledger.imports.model import Batch, CIItem, Rejection, RelationshipItem
+from graphledger.imports.assets import load_assets
+from graphledger.imports.model import (
+    AssetItem,
+    Batch,
+    CIItem,
+    Rejection,
+    RelationshipItem,
+)
 from graphledger.logs import get_logger
+from graphledger.models import CIHead
+from graphledger.outbox.journal import record_changes
 from graphledger.outbox.writes import settle
 from graphledger.relationship import repository as rel_repository
 from graphledger.relationship import service as rel_service
@@ -34,7 +44,7 @@ from graphledger.relationship import service as rel_service
 log = get_logger(__name__)
 
 STALE = "_stale"  # reserved attribute: set while a source no longer reports the CI
-COMMIT_EVERY = 500
+CHUNK = 500  # items read, written, committed and applied to the graph together
 RANKS = {
     "api": 100,
     "import:csv-cis": 60,
@@ -64,8 +74,10 @@ class ImportReport(BaseModel):
     unchanged: int = 0
     cis: Counts = Field(default_factory=Counts)
     relationships: Counts = Field(default_factory=Counts)
+    assets: Counts = Field(default_factory=Counts)
     rejected: list[dict[str, Any]] = Field(default_factory=list)
     unresolved: list[dict[str, str]] = Field(default_factory=list)
+    ignored_columns: list[str] = Field(default_factory=list)
     changes: list[dict[str, Any]] = Field(default_factory=list)
     kept: list[dict[str, Any]] = Field(default_factory=list)
     scopes: list[str] = Field(default_factory=list)
@@ -111,6 +123,8 @@ class _Run:
         self.entry_ids: list[int] = []
         self.now = datetime.now(UTC)
         self.shared: set[tuple[str, str]] = set()
+        self.sightings: dict[tuple[str, str], datetime] = {}
+        self.applied = True
 
     def entry(self, entry: Any) -> None:
         if entry is not None:
@@ -308,6 +322,416 @@ def _retire(run: _Run, key_lc: str) -> None:
     run.report.retired.append(head.key)
 
 
+# ---- chunked loading: a chunk's reads in one query each, its writes in one statement each ----
+
+
+@dataclass
+class _Write:
+    """One CI write a chunk will make, worked out before anything is written."""
+
+    item: CIItem
+    key_lc: str
+    head: CIHead | None
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+def _match_in_chunk(
+    run: _Run,
+    item: CIItem,
+    heads: dict[str, CIHead],
+    hits: dict[tuple[str, str], list[tuple[str, str]]],
+) -> str | None:
+    """`identify.match` over prefetched heads and identifier hits."""
+    key_lc = item.key.lower()
+    head = heads.get(key_lc)
+    if head is not None and not head.deleted:
+        return key_lc
+    wanted = identify.identifiers_of(item.class_, item.attributes) - run.shared
+    candidates: dict[str, list[str]] = {}
+    for kind, value in sorted(wanted):
+        for found_lc, found_class in hits.get((kind, value), []):
+            if kind == "hostname" and found_class not in identify.HOST_CLASSES:
+                continue
+            candidates.setdefault(found_lc, []).append(f"{kind} {value}")
+    if len(candidates) > 1:
+        raise ItemRejected(
+            f"matches more than one CI: {', '.join(sorted(candidates))} "
+            f"(by {'; '.join(sorted({b for by in candidates.values() for b in by}))})",
+            "key",
+        )
+    return next(iter(candidates), None)
+
+
+def _plan_ci(
+    run: _Run,
+    item: CIItem,
+    matched: str | None,
+    heads: dict[str, CIHead],
+    sources: dict[str, dict[str, str]],
+) -> _Write | None:
+    """What writing one item changes (None: unchanged); raises when the item is refused."""
+    reserved = [a for a in item.attributes if a.startswith("_")]
+    if reserved:
+        raise ItemRejected("attribute names starting with _ are reserved", reserved[0])
+    if matched is None:
+        data = CICreate.model_validate(
+            {
+                "key": item.key,
+                "class": item.class_,
+                "name": item.name,
+                "owner": item.owner,
+                "attributes": item.attributes,
+                "last_seen_at": item.seen_at or run.now,
+            }
+        )
+        key_lc = item.key.lower()
+        old = heads.get(key_lc)
+        version = old.version + 1 if old is not None else 1
+        after = ci_service.created_document(data, version, run.now)
+        return _Write(item, key_lc, old, None, after)
+    head = heads[matched]
+    changes, kept = _changes(
+        run, item, head.document, sources.get(matched, {}), matched
+    )
+    if kept:
+        run.report.kept.append(
+            {
+                "ref": item.ref,
+                "key": head.key,
+                "fields": kept,
+                "reason": "set by a higher source",
+            }
+        )
+    if not changes:
+        return None
+    CIUpdate.model_validate(changes)
+    updated = ci_service.updated_document(
+        head.document, changes, head.version + 1, run.now
+    )
+    if updated is None:
+        return None
+    return _Write(item, matched, head, dict(head.document), updated)
+
+
+def _changes(
+    run: _Run,
+    item: CIItem,
+    current: dict[str, Any],
+    sources: dict[str, str],
+    matched: str,
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields an item changes on a CI, and those a higher source keeps."""
+    changes: dict[str, Any] = {}
+    kept: list[str] = []
+    fields: list[tuple[str, Any]] = [("name", item.name), ("owner", item.owner)]
+    if matched == item.key.lower():
+        # a CI reached through an identifier keeps the class its own source gave it
+        fields.insert(0, ("class", item.class_))
+    for field, value in fields:
+        if value is None or current.get(field) == value:
+            continue
+        if _allowed(sources, field, run.source):
+            changes[field] = value
+        else:
+            kept.append(field)
+    attributes = dict(current.get("attributes") or {})
+    for name, value in item.attributes.items():
+        if name in attributes and attributes[name] == value:
+            continue
+        if _allowed(sources, f"attributes.{name}", run.source):
+            attributes[name] = value
+        else:
+            kept.append(f"attributes.{name}")
+    attributes.pop(STALE, None)  # reported again: no longer stale
+    if attributes != (current.get("attributes") or {}):
+        changes["attributes"] = attributes
+    return changes, kept
+
+
+def _prefetch_cis(
+    run: _Run, items: list[CIItem]
+) -> tuple[
+    dict[str, CIHead],
+    dict[tuple[str, str], list[tuple[str, str]]],
+    dict[str, dict[str, str]],
+]:
+    """Heads, identifier hits and field sources for a chunk: four queries at most."""
+    session = run.session
+    heads = ci_repository.heads_for_update(
+        session, sorted({i.key.lower() for i in items})
+    )
+    wanted = sorted(
+        {
+            pair
+            for i in items
+            if i.key.lower() not in heads or heads[i.key.lower()].deleted
+            for pair in identify.identifiers_of(i.class_, i.attributes) - run.shared
+        }
+    )
+    hits: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    if wanted:
+        for kind, value, found_lc, found_class in repository.keys_by_identifiers(
+            session, wanted
+        ):
+            hits.setdefault((kind, value), []).append((found_lc, found_class))
+    more = sorted({k for found in hits.values() for k, _ in found} - set(heads))
+    heads.update(ci_repository.heads_for_update(session, more))
+    live = sorted(k for k, h in heads.items() if not h.deleted)
+    return heads, hits, repository.field_sources_of(session, live)
+
+
+def _load_ci_chunk(run: _Run, items: list[CIItem]) -> int:
+    """Load a prefix of `items` in one go; how many items it took.
+
+    A chunk stops before an item that touches a CI or identifier an earlier item of the chunk
+    touches, so every item sees its predecessors' writes as it would one by one.
+    """
+    heads, hits, sources = _prefetch_cis(run, items)
+    writes: list[_Write] = []
+    claimed: set[Any] = set()
+    taken = 0
+    for item in items:
+        claims: set[Any] = {item.key.lower()}
+        claims |= identify.identifiers_of(item.class_, item.attributes) - run.shared
+        try:
+            matched = _match_in_chunk(run, item, heads, hits)
+            if matched is not None:
+                claims.add(matched)
+            if claims & claimed:
+                break
+            write = _plan_ci(run, item, matched, heads, sources)
+        except (ValidationError, GraphledgerError, ItemRejected) as error:
+            if claims & claimed:
+                break
+            taken += 1
+            _count_rejected(run, run.report.cis, item.ref, error)
+            continue
+        taken += 1
+        claimed |= claims
+        seen_at = item.seen_at or run.now
+        key_lc = write.key_lc if write is not None else matched
+        assert key_lc is not None
+        if matched is not None:
+            run.key_map[item.key.lower()] = matched
+        if item.scope is not None:
+            run.sightings[(item.scope, key_lc)] = seen_at
+            run.seen.setdefault(item.scope, set()).add(key_lc)
+        if write is None:
+            run.report.cis.unchanged += 1
+            continue
+        claimed |= identify.identifiers_of(
+            write.after["class"], write.after.get("attributes") or {}
+        )
+        writes.append(write)
+    _write_cis(run, writes)
+    return taken
+
+
+def _write_cis(run: _Run, writes: list[_Write]) -> None:
+    """Heads, journal, outbox, identifiers, field sources and sightings of a chunk, in bulk."""
+    session = run.session
+    rows: list[dict[str, Any]] = []
+    identifiers: dict[str, set[tuple[str, str]]] = {}
+    field_rows: list[tuple[str, str, str]] = []
+    for write in writes:
+        after, head = write.after, write.head
+        if head is None:
+            head = CIHead(key_lc=write.key_lc, created_at=run.now)
+            session.add(head)
+        head.key = head.key if write.before is not None else after["key"]
+        head.class_name, head.version, head.deleted = (
+            after["class"],
+            after["version"],
+            False,
+        )
+        head.document, head.updated_at = after, run.now
+        op = "update" if write.before is not None else "create"
+        rows.append(
+            {
+                "entity": "ci",
+                "entity_id": write.key_lc,
+                "op": op,
+                "ci_keys": [write.key_lc],
+                "actor": run.actor,
+                "source": run.source,
+                "version": after["version"],
+                "before": write.before,
+                "after": after,
+            }
+        )
+        identifiers[write.key_lc] = identify.identifiers_of(
+            after["class"], after.get("attributes") or {}
+        )
+        field_rows += [
+            (write.key_lc, f, run.source)
+            for f in ci_service.changed_fields(write.before, after)
+        ]
+        if op == "create":
+            run.report.cis.created += 1
+            run.report.changes.append(
+                {"entity": "ci", "op": "created", "item": write.item.key}
+            )
+        else:
+            run.report.cis.updated += 1
+            run.report.changes.append(
+                {
+                    "entity": "ci",
+                    "op": "updated",
+                    "item": head.key,
+                    "fields": sorted(
+                        f
+                        for f in ("class", "name", "owner", "attributes")
+                        if write.before and write.before.get(f) != after.get(f)
+                    ),
+                }
+            )
+    session.flush()
+    run.entry_ids += record_changes(session, rows)
+    repository.replace_identifiers_of(session, identifiers)
+    repository.record_field_sources_of(session, field_rows, run.now)
+    repository.observe_many(session, run.source, run.sightings)
+    run.sightings = {}
+
+
+def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
+    """Load a prefix of `items` in one go (by name targets go one by one); how many it took."""
+    session = run.session
+    if items[0].target_name is not None:
+        _load_single(run, items[0], run.report.relationships, _load_relationship)
+        return 1
+    plain = []
+    for item in items:
+        if item.target_name is not None:
+            break
+        plain.append(item)
+    ends = sorted(
+        {
+            run.key_map.get(k.lower(), k.lower())
+            for i in plain
+            for k in (i.source, i.target)
+        }
+    )
+    heads = ci_repository.get_heads(session, ends)
+    wanted: list[tuple[str, str, str]] = []
+    planned: list[tuple[RelationshipItem, CIHead, CIHead]] = []
+    for item in plain:
+        source = heads.get(run.key_map.get(item.source.lower(), item.source.lower()))
+        target = heads.get(run.key_map.get(item.target.lower(), item.target.lower()))
+        if target is None:
+            _count_rejected(
+                run,
+                run.report.relationships,
+                item.ref,
+                ItemRejected(f"no CI {item.target!r}", item.target_field),
+            )
+            continue
+        if source is None:
+            _count_rejected(
+                run,
+                run.report.relationships,
+                item.ref,
+                ItemRejected(f"no CI {item.source!r}", item.source_field),
+            )
+            continue
+        if source.key_lc == target.key_lc:
+            _count_rejected(
+                run,
+                run.report.relationships,
+                item.ref,
+                ItemRejected("a CI cannot be related to itself", "target"),
+            )
+            continue
+        planned.append((item, source, target))
+        wanted.append((source.key_lc, item.type, target.key_lc))
+    live = rel_repository.live_triples(session, wanted)
+    rows: list[dict[str, Any]] = []
+    for item, source, target in planned:
+        triple = (source.key_lc, item.type, target.key_lc)
+        if triple in live:
+            run.report.relationships.unchanged += 1
+            continue
+        live.add(triple)
+        document = rel_service.new_document(source, item.type, target, run.now)
+        session.add(rel_service.head_of(document, run.now))
+        rows.append(
+            {
+                "entity": "relationship",
+                "entity_id": document["id"],
+                "op": "create",
+                "ci_keys": [source.key_lc, target.key_lc],
+                "actor": run.actor,
+                "source": run.source,
+                "version": 1,
+                "before": None,
+                "after": document,
+            }
+        )
+        run.report.relationships.created += 1
+        run.report.changes.append(
+            {
+                "entity": "relationship",
+                "op": "created",
+                "item": f"{source.key} {item.type} {target.key}",
+            }
+        )
+    session.flush()
+    run.entry_ids += record_changes(session, rows)
+    return len(plain)
+
+
+def _chunk_or_singles(
+    run: _Run, items: list[Any], counts: Counts, loader: Any, chunked: Any
+) -> int:
+    """A chunk in bulk inside a savepoint; if the store refuses it, the same items one by one.
+
+    Items are checked before anything is written, so the fallback only runs when the store
+    itself refuses a write (a concurrent writer took a key); each item then gets the savepoint
+    of the service write path, and a bad one never leaves half an item.
+    """
+    report = run.report
+    before = (
+        report.model_copy(deep=True),
+        dict(run.key_map),
+        {k: set(v) for k, v in run.seen.items()},
+        list(run.entry_ids),
+    )
+    savepoint = run.session.begin_nested()
+    try:
+        taken = int(chunked(run, items))
+        savepoint.commit()
+        return taken
+    except DBAPIError as error:
+        savepoint.rollback()
+        log.warning("import.chunk_refused", error=str(error)[:200], items=len(items))
+    saved, run.key_map, run.seen, run.entry_ids = before
+    for name in ("cis", "relationships", "assets", "rejected", "changes", "kept"):
+        setattr(report, name, getattr(saved, name))
+    run.sightings = {}
+    for item in items:
+        _load_single(run, item, counts, loader)
+    return len(items)
+
+
+def _count_rejected(run: _Run, counts: Counts, ref: str, error: Exception) -> None:
+    reason, field = _reason(error)
+    counts.rejected += 1
+    run.report.rejected.append(asdict(Rejection(ref, reason, field)))
+
+
+def _load_single(run: _Run, item: Any, counts: Counts, loader: Any) -> None:
+    """One item through the service write path, inside a savepoint of its own."""
+    savepoint = run.session.begin_nested()
+    try:
+        outcome = loader(run, item)
+        savepoint.commit()
+    except (ValidationError, GraphledgerError, ItemRejected) as error:
+        savepoint.rollback()
+        _count_rejected(run, counts, item.ref, error)
+        return
+    setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+
 def reconcile(run: _Run, batch: Batch, *, retire_stale: bool) -> None:
     """After a complete import: mark what each covered scope no longer reports as stale."""
     stale_keys: dict[str, set[str]] = {}
@@ -334,6 +758,45 @@ def reconcile(run: _Run, batch: Batch, *, retire_stale: bool) -> None:
                 _retire(run, key_lc)
 
 
+def _load_assets(
+    run: _Run, batch: Batch, progress: Callable[[int], None] | None
+) -> None:
+    """The batch's asset items into the ledger, each linked to its CI when it names one."""
+    counts = run.report.assets
+
+    def resolve_ci(key: str) -> str:
+        return run.key_map.get(key.lower(), key.lower())
+
+    def on_outcome(item: AssetItem, outcome: str, fields: list[str]) -> None:
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        if outcome != "unchanged":
+            change: dict[str, Any] = {
+                "entity": "asset",
+                "op": outcome,
+                "item": item.asset_tag,
+            }
+            if fields:
+                change["fields"] = fields
+            run.report.changes.append(change)
+        if progress is not None:
+            progress(1)
+
+    def on_reject(item: AssetItem, reason: str, field: str | None) -> None:
+        counts.rejected += 1
+        run.report.rejected.append(asdict(Rejection(item.ref, reason, field)))
+        if progress is not None:
+            progress(1)
+
+    load_assets(
+        run.session,
+        batch.assets,
+        actor=run.actor,
+        resolve_ci=resolve_ci,
+        on_outcome=on_outcome,
+        on_reject=on_reject,
+    )
+
+
 def load(
     batch: Batch,
     *,
@@ -351,6 +814,7 @@ def load(
         unresolved=batch.unresolved,
         scopes=sorted(batch.scopes),
         complete=batch.complete,
+        ignored_columns=batch.ignored_columns,
     )
     report.rejected = [asdict(r) for r in batch.rejected]
     with get_sessionmaker()() as session:
@@ -358,42 +822,44 @@ def load(
         run.shared = identify.shared_in_input(
             [(c.key, c.class_, c.attributes) for c in batch.cis]
         )
-        done = 0
-        for counts, items, loader in (
-            (report.cis, batch.cis, _load_ci),
-            (report.relationships, batch.relationships, _load_relationship),
+        for items, counts, loader, chunked in (
+            (batch.cis, report.cis, _load_ci, _load_ci_chunk),
+            (
+                batch.relationships,
+                report.relationships,
+                _load_relationship,
+                _load_relationship_chunk,
+            ),
         ):
-            for item in items:
-                savepoint = session.begin_nested()
-                try:
-                    outcome = loader(run, item)  # type: ignore[operator]
-                    savepoint.commit()
-                except (ValidationError, GraphledgerError, ItemRejected) as error:
-                    savepoint.rollback()
-                    reason, field = _reason(error)
-                    counts.rejected += 1
-                    report.rejected.append(asdict(Rejection(item.ref, reason, field)))
-                    outcome = None
-                if outcome is not None:
-                    setattr(counts, outcome, getattr(counts, outcome) + 1)
-                done += 1
-                if not dry_run and done % COMMIT_EVERY == 0:
+            start = 0
+            while start < len(items):
+                window = items[start : start + CHUNK]
+                taken = _chunk_or_singles(run, window, counts, loader, chunked)
+                start += taken
+                if not dry_run:
                     session.commit()
+                    run.applied = settle(run.entry_ids) and run.applied
+                    run.entry_ids = []
                 if progress is not None:
-                    progress(1)
+                    progress(taken)
+        if batch.assets:
+            _load_assets(run, batch, progress)
+        if fmt == "csv-assets":  # rows the reader refused are assets too
+            report.assets.rejected += len(batch.rejected)
         if batch.complete:
             reconcile(run, batch, retire_stale=retire_stale)
         if dry_run:
             session.rollback()
         else:
             session.commit()
-    report.created = report.cis.created + report.relationships.created
-    report.updated = report.cis.updated + report.relationships.updated
-    report.unchanged = report.cis.unchanged + report.relationships.unchanged
+    parts = (report.cis, report.relationships, report.assets)
+    report.created = sum(p.created for p in parts)
+    report.updated = sum(p.updated for p in parts)
+    report.unchanged = sum(p.unchanged for p in parts)
     if not dry_run:
-        report.applied_to_graph = settle(run.entry_ids)
+        report.applied_to_graph = settle(run.entry_ids) and run.applied
     report.seconds = round(time.monotonic() - started, 3)
-    total = len(batch.cis) + len(batch.relationships)
+    total = len(batch.cis) + len(batch.relationships) + len(batch.assets)
     report.items_per_second = (
         round(total / report.seconds, 1) if report.seconds else 0.0
     )

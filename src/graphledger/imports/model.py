@@ -29,6 +29,23 @@ class RelationshipItem:
 
 
 @dataclass
+class AssetItem:
+    """One asset of an input: the ledger fields it states, and the records it names.
+
+    `fields` holds only what the input gives (an empty cell sets nothing), in the names of
+    `AssetCreate`. `vendor` and `cost_center` name records to match (or create) by name or code;
+    `ci_key` is the input's key of the CI the asset is, resolved like a relationship end.
+    """
+
+    asset_tag: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    vendor: str | None = None
+    cost_center: str | None = None
+    ci_key: str | None = None
+    ref: str = ""
+
+
+@dataclass
 class Rejection:
     ref: str
     reason: str
@@ -54,8 +71,10 @@ class Batch:
 
     cis: list[CIItem] = field(default_factory=list)
     relationships: list[RelationshipItem] = field(default_factory=list)
+    assets: list[AssetItem] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     unresolved: list[dict[str, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
     scopes: set[str] = field(default_factory=set)
     deletions: list[Deletion] = field(default_factory=list)
     complete: bool = True
@@ -63,8 +82,12 @@ class Batch:
     def extend(self, other: "Batch") -> None:
         self.cis += other.cis
         self.relationships += other.relationships
+        self.assets += other.assets
         self.rejected += other.rejected
         self.unresolved += other.unresolved
+        self.ignored_columns += [
+            c for c in other.ignored_columns if c not in self.ignored_columns
+        ]
         self.scopes |= other.scopes
         self.deletions += other.deletions
         self.complete = self.complete and other.complete

@@ -12,6 +12,8 @@ their cables become device-to-device CONNECTS_TO; power cables make the device D
 IP addresses assigned to a device or VM interface are listed on it; unassigned ones are skipped.
 Tenants are Team CIs: sites, racks, devices and VMs are MANAGED_BY their tenant.
 Users, sessions, permissions and the search cache are never read.
+A device with a serial or an asset tag also feeds an asset of the ledger (tag, else serial), linked
+to the device's CI by `ci_key`; the demo dump has neither, so it makes no assets.
 
 Scope: one NetBox instance (`netbox:<instance>`), the `instance` option, `default` if not given.
 """
@@ -23,7 +25,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from graphledger.imports.model import Batch, CIItem, Rejection, RelationshipItem
+from graphledger.imports.model import (
+    AssetItem,
+    Batch,
+    CIItem,
+    Rejection,
+    RelationshipItem,
+)
 
 SERVER_ROLES = ("server", "host", "hypervisor", "compute")
 _UNSAFE = re.compile(r"[^a-z0-9.:_/-]+")
@@ -52,6 +60,52 @@ def read_bytes(raw: bytes, name: str) -> list[dict[str, Any]]:
 
 def read_path(path: Path) -> list[dict[str, Any]]:
     return read_bytes(path.read_bytes(), path.name)
+
+
+# NetBox device statuses as asset lifecycle states.
+ASSET_STATES = {
+    "planned": "planned",
+    "staged": "in_stock",
+    "inventory": "in_stock",
+    "offline": "in_stock",
+    "active": "in_use",
+    "failed": "in_repair",
+    "decommissioning": "retired",
+}
+
+
+def _asset(
+    device: dict[str, Any],
+    key: str,
+    dtype: dict[str, Any],
+    name_of: Any,
+    pk: Any,
+) -> AssetItem | None:
+    """The ledger asset of a device that carries a serial or an asset tag, linked to its CI.
+
+    The asset tag is NetBox's, else the serial; the manufacturer is the vendor.
+    """
+    serial = str(device.get("serial") or "").strip() or None
+    tag = str(device.get("asset_tag") or "").strip() or None
+    if serial is None and tag is None:
+        return None
+    fields: dict[str, Any] = {}
+    if serial:
+        fields["serial"] = serial
+    if device.get("name"):
+        fields["name"] = str(device["name"])[:200]
+    if dtype.get("model"):
+        fields["model"] = str(dtype["model"])[:200]
+    state = ASSET_STATES.get(str(device.get("status") or ""))
+    if state:
+        fields["state"] = state
+    return AssetItem(
+        asset_tag=(tag or serial or "")[:100],
+        fields=fields,
+        vendor=name_of("dcim.manufacturer", dtype.get("manufacturer")),
+        ci_key=key,
+        ref=f"dcim.device pk={pk} asset",
+    )
 
 
 def transform(objects: list[dict[str, Any]], *, instance: str = "default") -> Batch:
@@ -253,6 +307,10 @@ def transform(objects: list[dict[str, Any]], *, instance: str = "default") -> Ba
             },
             d.get("tenant"),
         )
+        if keys.get(("dcim.device", pk)) == key:  # the device CI was not refused
+            asset = _asset(d, key, dtype, name_of, pk)
+            if asset is not None:
+                batch.assets.append(asset)
         if d.get("rack"):
             rel(key, "LOCATED_IN", ("dcim.rack", d["rack"]), f"dcim.device pk={pk}")
         elif d.get("site"):

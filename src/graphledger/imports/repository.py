@@ -46,6 +46,92 @@ def replace_identifiers(
         session.execute(insert(CIIdentifier).values(rows).on_conflict_do_nothing())
 
 
+def field_sources_of(session: Session, keys_lc: list[str]) -> dict[str, dict[str, str]]:
+    """The field sources of many CIs at once."""
+    found: dict[str, dict[str, str]] = {}
+    if not keys_lc:
+        return found
+    rows = session.execute(
+        select(CIFieldSource.key_lc, CIFieldSource.field, CIFieldSource.source).where(
+            CIFieldSource.key_lc.in_(keys_lc)
+        )
+    )
+    for key_lc, field, source in rows:
+        found.setdefault(key_lc, {})[field] = source
+    return found
+
+
+def replace_identifiers_of(
+    session: Session, pairs_by_key: dict[str, set[tuple[str, str]]]
+) -> None:
+    """Replace the identifiers of many CIs in two statements."""
+    if not pairs_by_key:
+        return
+    session.execute(
+        delete(CIIdentifier).where(CIIdentifier.key_lc.in_(sorted(pairs_by_key)))
+    )
+    rows = [
+        {"kind": k, "value": v[:400], "key_lc": key_lc}
+        for key_lc, pairs in pairs_by_key.items()
+        for k, v in sorted(pairs)
+    ]
+    if rows:
+        session.execute(insert(CIIdentifier).on_conflict_do_nothing(), rows)
+
+
+def record_field_sources_of(
+    session: Session, rows: list[tuple[str, str, str]], at: datetime
+) -> None:
+    """Upsert (key_lc, field, source) rows in one statement; one row per key and field."""
+    unique = {(k, f[:300]): s for k, f, s in rows}
+    if not unique:
+        return
+    stmt = insert(CIFieldSource)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["key_lc", "field"],
+            set_={
+                "source": stmt.excluded.source,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        ),
+        [
+            {"key_lc": k, "field": f, "source": s, "updated_at": at}
+            for (k, f), s in sorted(unique.items())
+        ],
+    )
+
+
+def observe_many(
+    session: Session, source: str, sightings: dict[tuple[str, str], datetime]
+) -> None:
+    """Record many sightings ((scope, key_lc) -> when) in one statement, as `observe` does."""
+    if not sightings:
+        return
+    stmt = insert(CIObservation)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["source", "scope", "key_lc"],
+            set_={
+                "last_seen_at": func.greatest(
+                    CIObservation.last_seen_at, stmt.excluded.last_seen_at
+                ),
+                "stale_since": None,
+            },
+        ),
+        [
+            {
+                "source": source,
+                "scope": scope,
+                "key_lc": key_lc,
+                "last_seen_at": at,
+                "stale_since": None,
+            }
+            for (scope, key_lc), at in sorted(sightings.items())
+        ],
+    )
+
+
 def field_sources(session: Session, key_lc: str) -> dict[str, str]:
     rows = session.execute(
         select(CIFieldSource.field, CIFieldSource.source).where(

@@ -25,6 +25,7 @@ async def post_import(
     instance: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,63}$")] = None,
     encoding: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = None,
     date_order: Annotated[str | None, Query(pattern=r"^(dmy|mdy)$")] = None,
+    currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
 ) -> ImportReport:
     """Import one file; the same file twice changes nothing the second time."""
     raw = await request.body()
@@ -43,5 +44,6 @@ async def post_import(
             "instance": instance or "",
             "encoding": encoding or "",
             "date_order": date_order or "",
+            "currency": currency or "",
         },
     )

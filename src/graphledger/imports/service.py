@@ -7,7 +7,7 @@ from typing import Any
 from graphledger.errors import Unprocessable
 from graphledger.imports import aws, csvfiles, kubernetes, netbox
 from graphledger.imports.csvread import CSVUnreadable
-from graphledger.imports.load import Counts, ImportReport, load
+from graphledger.imports.load import ImportReport, load
 from graphledger.imports.model import Batch, Rejection
 
 FORMATS = ("kubernetes", "aws", "netbox", "csv-cis", "csv-relationships", "csv-assets")
@@ -77,39 +77,15 @@ def read_bytes(fmt: str, raw: bytes, name: str, options: dict[str, str]) -> Batc
         return csvfiles.transform_cis(raw, name, encoding=encoding)
     if fmt == "csv-relationships":
         return csvfiles.transform_relationships(raw, name, encoding=encoding)
-    raise Unprocessable(f"format {fmt!r} cannot be read here", field="format")
-
-
-def _assets_report(
-    raws: list[tuple[bytes, str]], dry_run: bool, options: dict[str, str]
-) -> ImportReport:
-    """csv-assets: the rows are read and checked; writing them needs the asset ledger."""
-    report = ImportReport(format="csv-assets", dry_run=dry_run)
-    counts = Counts()
-    for raw, name in raws:
-        good, rejected = csvfiles.read_assets(
+    if fmt == "csv-assets":
+        return csvfiles.transform_assets(
             raw,
-            encoding=options.get("encoding") or None,
+            name,
+            encoding=encoding,
             date_order=options.get("date_order") or None,
             default_currency=options.get("currency") or None,
         )
-        counts.created += len(good)
-        counts.rejected += len(rejected)
-        report.rejected += [
-            {"ref": f"{name} {r.ref}", "reason": r.reason, "field": r.field}
-            for r in rejected
-        ]
-    if not dry_run:
-        raise Unprocessable(
-            "csv-assets needs the asset ledger, which this build does not have yet; "
-            f"{counts.created} rows read cleanly, {counts.rejected} rejected "
-            "(a dry run lists them)",
-            field="format",
-            rejected=report.rejected,
-        )
-    report.created = counts.created
-    report.complete = counts.rejected == 0
-    return report
+    raise Unprocessable(f"format {fmt!r} cannot be read here", field="format")
 
 
 def _run(
@@ -129,7 +105,7 @@ def _run(
             f"the input cannot be read: {error}", field="body"
         ) from error
     if on_total is not None:
-        on_total(len(batch.cis) + len(batch.relationships))
+        on_total(len(batch.cis) + len(batch.relationships) + len(batch.assets))
     report = load(
         batch,
         fmt=fmt,
@@ -140,6 +116,8 @@ def _run(
     )
     if fmt == "csv-relationships":
         primary = report.relationships
+    elif fmt == "csv-assets":
+        primary = report.assets
     else:
         primary = report.cis
     report.created, report.updated, report.unchanged = (
@@ -163,13 +141,6 @@ def import_bytes(
     """Import one uploaded file."""
     _check_format(fmt)
     options = options or {}
-    if fmt == "csv-assets":
-        try:
-            return _assets_report([(raw, name)], dry_run, options)
-        except CSVUnreadable as error:
-            raise Unprocessable(
-                f"the input cannot be read: {error}", field="body"
-            ) from error
     return _run(
         fmt,
         lambda: read_bytes(fmt, raw, name, options),
@@ -195,16 +166,6 @@ def import_paths(
     """Import files or folders."""
     _check_format(fmt)
     options = options or {}
-    if fmt == "csv-assets":
-        files = _files(paths, (".csv", ".tsv", ".txt"))
-        try:
-            return _assets_report(
-                [(f.read_bytes(), f.name) for f in files], dry_run, options
-            )
-        except CSVUnreadable as error:
-            raise Unprocessable(
-                f"the input cannot be read: {error}", field="body"
-            ) from error
     return _run(
         fmt,
         lambda: read_paths(fmt, paths, options),

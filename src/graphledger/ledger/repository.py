@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from graphledger.models.base import Base
@@ -32,3 +32,14 @@ def page(
     if after is not None:
         stmt = stmt.where(id_column > after)
     return list(session.execute(stmt.order_by(id_column).limit(limit)).scalars())
+
+
+def by_lower(
+    session: Session, model: type[M], column: Any, values: list[str]
+) -> list[M]:
+    """Rows whose `column`, lower-cased, is one of `values` (given lower-cased), in id order."""
+    if not values:
+        return []
+    id_column = model.id  # type: ignore[attr-defined]
+    stmt = select(model).where(func.lower(column).in_(values)).order_by(id_column)
+    return list(session.execute(stmt).scalars())

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,10 +96,17 @@ class Asset(Base):
         CheckConstraint("ci_key = lower(ci_key)", name="ci_key_lower"),
         Index("ix_assets_cost_center_id", "cost_center_id"),
         Index("ix_assets_vendor_id", "vendor_id"),
+        Index("ix_assets_tag_lc", text("lower(asset_tag)")),
+        Index(
+            "ix_assets_serial_norm",
+            text("upper(regexp_replace(serial, '\\s', '', 'g'))"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     asset_tag: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
     serial: Mapped[str | None] = mapped_column(String(200))
     model: Mapped[str | None] = mapped_column(String(200))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"))

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from graphledger.models import OutboxEntry, TopologyChange
@@ -38,3 +39,24 @@ def record_change(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_changes(session: Session, changes: list[dict[str, Any]]) -> list[int]:
+    """Add many journal rows and their outbox entries in two statements; the outbox ids.
+
+    Each change carries the fields of `record_change`; the journal keeps their order, so the
+    outbox applies them to the graph in the order given.
+    """
+    if not changes:
+        return []
+    change_ids = session.scalars(
+        insert(TopologyChange).returning(
+            TopologyChange.id, sort_by_parameter_order=True
+        ),
+        changes,
+    ).all()
+    entry_ids = session.scalars(
+        insert(OutboxEntry).returning(OutboxEntry.id, sort_by_parameter_order=True),
+        [{"change_id": change_id} for change_id in change_ids],
+    ).all()
+    return list(entry_ids)

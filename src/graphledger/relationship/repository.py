@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from graphledger.models import RelationshipHead
@@ -28,3 +28,26 @@ def find_live(
             RelationshipHead.deleted.is_(False),
         )
     ).scalar_one_or_none()
+
+
+def live_triples(
+    session: Session, triples: list[tuple[str, str, str]]
+) -> set[tuple[str, str, str]]:
+    """Which of the (source_lc, type, target_lc) triples are live relationships."""
+    if not triples:
+        return set()
+    rows = session.execute(
+        select(
+            RelationshipHead.source_lc,
+            RelationshipHead.type,
+            RelationshipHead.target_lc,
+        ).where(
+            tuple_(
+                RelationshipHead.source_lc,
+                RelationshipHead.type,
+                RelationshipHead.target_lc,
+            ).in_(triples),
+            RelationshipHead.deleted.is_(False),
+        )
+    )
+    return {(r[0], r[1], r[2]) for r in rows}

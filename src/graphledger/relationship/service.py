@@ -9,9 +9,45 @@ from sqlalchemy.orm import Session
 from graphledger.ci import repository as ci_repository
 from graphledger.ci.keys import normalise
 from graphledger.errors import Conflict, NotFound, Unprocessable
-from graphledger.models import OutboxEntry, RelationshipHead
+from graphledger.models import CIHead, OutboxEntry, RelationshipHead
 from graphledger.outbox.journal import record_change
 from graphledger.relationship import repository
+
+
+def new_document(
+    source: CIHead,
+    type_: str,
+    target: CIHead,
+    now: datetime,
+    weight: float | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The journal document of a new relationship between two live CIs."""
+    return {
+        "id": str(uuid.uuid4()),
+        "source": source.key,
+        "source_lc": source.key_lc,
+        "type": type_,
+        "target": target.key,
+        "target_lc": target.key_lc,
+        "weight": weight,
+        "attributes": attributes or {},
+        "version": 1,
+        "created_at": now.isoformat(),
+    }
+
+
+def head_of(document: dict[str, Any], now: datetime) -> RelationshipHead:
+    """The head row of a new relationship document."""
+    return RelationshipHead(
+        id=uuid.UUID(document["id"]),
+        source_lc=document["source_lc"],
+        target_lc=document["target_lc"],
+        type=document["type"],
+        version=1,
+        document=document,
+        created_at=now,
+    )
 
 
 def create_relationship(
@@ -47,30 +83,11 @@ def create_relationship(
             relationship_id=str(existing.id),
         )
     now = datetime.now(UTC)
-    rel_id = uuid.uuid4()
-    document = {
-        "id": str(rel_id),
-        "source": heads[source_lc].key,
-        "source_lc": source_lc,
-        "type": type_,
-        "target": heads[target_lc].key,
-        "target_lc": target_lc,
-        "weight": weight,
-        "attributes": attributes or {},
-        "version": 1,
-        "created_at": now.isoformat(),
-    }
-    session.add(
-        RelationshipHead(
-            id=rel_id,
-            source_lc=source_lc,
-            target_lc=target_lc,
-            type=type_,
-            version=1,
-            document=document,
-            created_at=now,
-        )
+    document = new_document(
+        heads[source_lc], type_, heads[target_lc], now, weight, attributes
     )
+    rel_id = uuid.UUID(document["id"])
+    session.add(head_of(document, now))
     entry = record_change(
         session,
         entity="relationship",
