@@ -118,6 +118,11 @@ def risk(
     }
 
 
+def vendor_name(session: Session, vendor_id: int | None) -> str | None:
+    vendor = get_record(session, Vendor, vendor_id) if vendor_id else None
+    return vendor.name if vendor else None
+
+
 def assess(
     session: Session, request: AssessRequest, *, sees_money: bool
 ) -> dict[str, Any]:
@@ -133,7 +138,7 @@ def assess(
         row["key_lc"]: row for row in neo4j.read("change/owners", keys=list(sources))
     }
 
-    impacted = []
+    impacted: list[dict[str, Any]] = []
     services = []
     for k in impacted_keys:
         detail = details[k]
@@ -174,11 +179,7 @@ def assess(
                 "id": contract.id,
                 "name": contract.name,
                 "kind": contract.kind,
-                "vendor": (
-                    get_record(session, Vendor, contract.vendor_id).name
-                    if contract.vendor_id
-                    else None
-                ),
+                "vendor": vendor_name(session, contract.vendor_id),
                 "end_date": contract.end_date.isoformat()
                 if contract.end_date
                 else None,
@@ -233,7 +234,7 @@ def assess(
     }
     if sees_money:
         answer["cost_at_risk"] = cost_at_risk(
-            session, [s["key"] for s in services], now
+            session, [str(s["key"]) for s in services], now
         )
     return answer
 

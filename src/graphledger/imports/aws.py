@@ -440,7 +440,7 @@ def _cloudmapper_region(region_dir: Path, account: str) -> Batch:
             b.edge(arn, "LOCATED_IN", details.get("subnetId"), f"ecs task {arn}")
     for _, described in _per_resource(region_dir, "es-describe-elasticsearch-domain"):
         domain = described.get("DomainStatus") or {}
-        arn = domain.get("ARN")
+        arn = str(domain.get("ARN") or "")
         if not arn:
             continue
         b.add(

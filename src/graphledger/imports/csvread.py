@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 DELIMITERS = (",", ";", "\t")
 
@@ -113,7 +114,7 @@ def _misdecoded(value: str) -> bool:
     return repaired != value
 
 
-def _rows(reader: "csv._reader", header: list[str]) -> Iterator[Row]:
+def _rows(reader: Any, header: list[str]) -> Iterator[Row]:
     previous_end = reader.line_num
     for record in reader:
         start = previous_end + 1

@@ -214,7 +214,7 @@ def _load_ci(run: _Run, item: CIItem) -> str:
     if not changes:
         return "unchanged"
     CIUpdate.model_validate(changes)
-    _, entry = ci_service.update_ci(
+    _, updated = ci_service.update_ci(
         run.session,
         head.key,
         changes,
@@ -222,9 +222,9 @@ def _load_ci(run: _Run, item: CIItem) -> str:
         actor=run.actor,
         source=run.source,
     )
-    if entry is None:
+    if updated is None:
         return "unchanged"
-    run.entry(entry)
+    run.entry(updated)
     run.report.changes.append(
         {"entity": "ci", "op": "updated", "item": head.key, "fields": sorted(changes)}
     )

@@ -9,6 +9,7 @@ crash (applied in Neo4j, not yet marked in PostgreSQL) changes nothing.
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -213,7 +214,7 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
     return result
 
 
-def _apply_one_by_one(session: Session, pending: list[Any]) -> int:
+def _apply_one_by_one(session: Session, pending: Sequence[Any]) -> int:
     """Apply entries singly after a refused batch; a refused entry fails after MAX_ATTEMPTS."""
     failed = 0
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DRAIN_LOCK})

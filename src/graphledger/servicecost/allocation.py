@@ -171,7 +171,11 @@ def fractions_beneath(target: str, edges: Iterable[Edge]) -> dict[str, Fraction]
             continue
         total = sum(dependants.values())
         reach[cid] = sum(
-            (w / total) * reach.get(comp[d], Fraction(0)) for d, w in dependants.items()
+            (
+                (w / total) * reach.get(comp[d], Fraction(0))
+                for d, w in dependants.items()
+            ),
+            Fraction(0),
         )
     size = Fraction(len(members[target_comp]))
     return {n: reach[comp[n]] / size for n in nodes if reach.get(comp[n])}
