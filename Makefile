@@ -34,12 +34,13 @@ TEST_ENV := GRAPHLEDGER_ENV=test \
 
 # The web console's libraries (Cytoscape.js, Chart.js), pinned by package-lock.json and served
 # from node_modules by the app; browser tests drive Debian's Chromium (no browser download).
-.PHONY: help venv ui-deps chromium services-up services-down services-status migrate run test health-eval demo lint clean
+.PHONY: help venv ui-deps chromium services-up services-down services-status migrate run test health-eval soak demo lint clean
 
 help:
 	@echo "make run            serve the API and the console (/ui) on 127.0.0.1:$(PORT)"
 	@echo "make test           run the whole test suite against real stores"
 	@echo "make health-eval     plant 200 faults in the samples, print the report's recall (test stores)"
+	@echo "make soak           a bounded mixed load (SOAK_MINUTES, SOAK_CLIENTS) with latency and memory"
 	@echo "make demo           import Online Boutique and print two blast radii"
 	@echo "make services-up    start PostgreSQL and Neo4j;  make services-down stops them"
 	@echo "make lint           ruff and mypy"
@@ -101,6 +102,24 @@ demo: migrate ui-deps
 			>> $(LOCAL)/api.log 2>&1 < /dev/null & \
 	fi
 	$(RUN_ENV) $(BIN)/graphledger demo --base http://127.0.0.1:$(PORT)
+
+# A bounded soak: its own API on 127.0.0.1:$(SOAK_PORT) over the test stores (never your data),
+# mixed reads, writes and imports from $(SOAK_CLIENTS) clients for $(SOAK_MINUTES) minutes.
+SOAK_PORT ?= 8099
+SOAK_MINUTES ?= 3
+SOAK_CLIENTS ?= 16
+soak: venv
+	$(STORES) up pg
+	$(STORES) up neo4j-test
+	$(TEST_ENV) $(BIN)/graphledger migrate
+	@set -e; token=soak-$$(date +%s)-$$RANDOM$$RANDOM; \
+	$(TEST_ENV) GRAPHLEDGER_ADMIN_TOKEN=$$token GRAPHLEDGER_RATE_LIMIT_PER_S=100000 \
+		GRAPHLEDGER_RATE_LIMIT_BURST=100000 GRAPHLEDGER_LOG_LEVEL=WARNING \
+		$(BIN)/graphledger serve --host 127.0.0.1 --port $(SOAK_PORT) > $(LOCAL)/soak-api.log 2>&1 & \
+	pid=$$!; trap "kill $$pid 2>/dev/null" EXIT; \
+	for i in $$(seq 60); do curl -fsS -o /dev/null http://127.0.0.1:$(SOAK_PORT)/health/ready && break; sleep 1; done; \
+	GRAPHLEDGER_ADMIN_TOKEN=$$token $(BIN)/graphledger soak --base http://127.0.0.1:$(SOAK_PORT) \
+		--minutes $(SOAK_MINUTES) --clients $(SOAK_CLIENTS) --api-pid $$pid --out $(LOCAL)/soak-results.json
 
 lint: venv
 	$(BIN)/ruff check src tests migrations

@@ -211,6 +211,32 @@ def reconcile(
         raise typer.Exit(1)
 
 
+@app.command()
+def soak(
+    base: str = "http://127.0.0.1:8099",
+    minutes: float = 3.0,
+    clients: int = 16,
+    api_pid: int | None = None,
+    out: Path = Path("soak-results.json"),
+) -> None:
+    """A bounded mixed load on a running API (loopback), with latency, errors and memory."""
+    from graphledger import soak as soak_run
+
+    secret = os.environ.get("GRAPHLEDGER_ADMIN_TOKEN")
+    if not secret:
+        typer.echo(
+            "set GRAPHLEDGER_ADMIN_TOKEN to the token the API runs with", err=True
+        )
+        raise typer.Exit(2)
+    report = soak_run.run(
+        base=base, token=secret, minutes=minutes, clients=clients, api_pid=api_pid
+    )
+    out.write_text(json.dumps(report, indent=2))
+    typer.echo(soak_run.render(report))
+    if report["server_errors"]:
+        raise typer.Exit(1)
+
+
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(  # noqa: E731
