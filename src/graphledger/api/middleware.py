@@ -37,6 +37,10 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
+                if int(value) <= DISCARD_UP_TO:
+                    # Clients that send the whole body before reading would otherwise see a reset
+                    # connection instead of the 413: read and drop what they send first.
+                    await _discard(receive)
                 await self._refuse(send, limit)
                 return
         if not is_file:
@@ -107,6 +111,16 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+DISCARD_UP_TO = 64 * 1024 * 1024
+
+
+async def _discard(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 class _TooLarge(Exception):
