@@ -19,17 +19,26 @@ PG_DATA = ROOT / ".local" / "pg" / "data"
 def stores(action: str) -> None:
     port = str(urlparse(get_settings().database_url.replace("+psycopg", "")).port)
     env = dict(os.environ, GL_PG_PORT=port)
-    subprocess.run([str(ROOT / "scripts" / "stores.sh"), action, "pg"], check=True, env=env,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [str(ROOT / "scripts" / "stores.sh"), action, "pg"],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
 
 
-@pytest.mark.skipif(not (PG_DATA / "PG_VERSION").exists(),
-                    reason="the test PostgreSQL is not the native one that scripts/stores.sh runs")
+@pytest.mark.skipif(
+    not (PG_DATA / "PG_VERSION").exists(),
+    reason="the test PostgreSQL is not the native one that scripts/stores.sh runs",
+)
 def test_postgres_outage_answers_503_fast_and_recovers(client):
     accepted = []
     for i in range(10):
-        response = client.post("/api/v1/cis", json={
-            "key": f"kept-{i}", "class": "Application", "name": f"kept {i}"})
+        response = client.post(
+            "/api/v1/cis",
+            json={"key": f"kept-{i}", "class": "Application", "name": f"kept {i}"},
+        )
         assert response.status_code == 201
         accepted.append(f"kept-{i}")
     stores("down")
@@ -37,8 +46,10 @@ def test_postgres_outage_answers_503_fast_and_recovers(client):
         during = []
         for i in range(10):
             started = time.monotonic()
-            write = client.post("/api/v1/cis", json={
-                "key": f"lost-{i}", "class": "Application", "name": "x"})
+            write = client.post(
+                "/api/v1/cis",
+                json={"key": f"lost-{i}", "class": "Application", "name": "x"},
+            )
             read = client.get("/api/v1/cis/kept-1")
             during.append((write, read, time.monotonic() - started))
         ready = client.get("/health/ready")
@@ -54,9 +65,16 @@ def test_postgres_outage_answers_503_fast_and_recovers(client):
     assert ready.json()["stores"]["postgres"]["status"] == "down"
 
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and client.get("/health/ready").status_code != 200:
+    while (
+        time.monotonic() < deadline and client.get("/health/ready").status_code != 200
+    ):
         time.sleep(1)
-    after = client.post("/api/v1/cis", json={"key": "after", "class": "Application", "name": "a"})
+    after = client.post(
+        "/api/v1/cis", json={"key": "after", "class": "Application", "name": "a"}
+    )
     assert after.status_code == 201
-    keys = {c["key"] for c in client.get("/api/v1/cis", params={"limit": 100}).json()["items"]}
+    keys = {
+        c["key"]
+        for c in client.get("/api/v1/cis", params={"limit": 100}).json()["items"]
+    }
     assert set(accepted) | {"after"} == keys
