@@ -23,6 +23,28 @@ MEDIA = "application/problem+json"
 _HTTP_SLUGS = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}
 
 
+CLIENT_FAULTS = {
+    "UniqueViolation": (409, "conflict", "Conflict"),
+    "ExclusionViolation": (409, "conflict", "Conflict"),
+    "ForeignKeyViolation": (409, "conflict", "Conflict"),
+    "CheckViolation": (422, "validation", "Invalid input"),
+    "NumericValueOutOfRange": (422, "validation", "Invalid input"),
+    "StringDataRightTruncation": (422, "validation", "Invalid input"),
+    "InvalidTextRepresentation": (422, "validation", "Invalid input"),
+    "UntranslatableCharacter": (422, "validation", "Invalid input"),
+    "CharacterNotInRepertoire": (422, "validation", "Invalid input"),
+    "DatetimeFieldOverflow": (422, "validation", "Invalid input"),
+}
+
+
+def _constraint_detail(error: DBAPIError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return f"the change breaks the rule {name}; nothing was stored"
+    return "the database refused a value; nothing was stored"
+
+
 def problem_response(
     body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -101,6 +123,25 @@ def install(app: FastAPI) -> None:
     async def database(request: Request, error: DBAPIError) -> JSONResponse:
         if error.connection_invalidated:
             return await store_down(request, error)
+        # A race another request won, or a value the schema's own checks refuse: the database
+        # had the last word, and its word is the client's problem, not a server fault.
+        kind = CLIENT_FAULTS.get(type(error.orig).__name__)
+        if kind is not None:
+            status, slug, title = kind
+            log.info(
+                "api.database_refused",
+                path=request.url.path,
+                reason=type(error.orig).__name__,
+            )
+            return problem_response(
+                {
+                    "type": PROBLEM_BASE + slug,
+                    "title": title,
+                    "status": status,
+                    "detail": _constraint_detail(error),
+                    "instance": request.url.path,
+                }
+            )
         log.error(
             "api.database_error", path=request.url.path, error=str(error.orig)[:300]
         )

@@ -13,11 +13,15 @@ def get_head(session: Session, key_lc: str, *, lock: bool = False) -> CIHead | N
     return session.execute(stmt).scalar_one_or_none()
 
 
-def get_heads(session: Session, keys_lc: list[str]) -> dict[str, CIHead]:
-    """Live heads for many keys at once."""
-    rows = session.execute(
-        select(CIHead).where(CIHead.key_lc.in_(keys_lc), CIHead.deleted.is_(False))
-    ).scalars()
+def get_heads(
+    session: Session, keys_lc: list[str], *, share_lock: bool = False
+) -> dict[str, CIHead]:
+    """Live heads for many keys at once; with `share_lock`, held against a concurrent delete
+    or update until the transaction ends (taken in key order, so two writers cannot deadlock)."""
+    stmt = select(CIHead).where(CIHead.key_lc.in_(keys_lc), CIHead.deleted.is_(False))
+    if share_lock:
+        stmt = stmt.order_by(CIHead.key_lc).with_for_update(read=True)
+    rows = session.execute(stmt).scalars()
     return {row.key_lc: row for row in rows}
 
 

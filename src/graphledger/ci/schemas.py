@@ -19,8 +19,20 @@ def _check_class(value: str) -> str:
     return value
 
 
+def storable_json(value: Any) -> str:
+    """The JSON text PostgreSQL will store; ValueError for NaN, infinities or lone surrogates."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as error:
+        raise ValueError(
+            "not storable JSON (NaN, infinity or a lone surrogate)"
+        ) from error
+    return text
+
+
 def _check_attributes(value: dict[str, Any]) -> dict[str, Any]:
-    if len(json.dumps(value)) > MAX_ATTRIBUTES_BYTES:
+    if len(storable_json(value)) > MAX_ATTRIBUTES_BYTES:
         raise ValueError(f"attributes exceed {MAX_ATTRIBUTES_BYTES} bytes")
     members = value.get("min_members_up")
     if members is not None and (
@@ -61,7 +73,7 @@ class CICreate(BaseModel):
 
 
 class CIUpdate(BaseModel):
-    """A partial update; the key cannot change."""
+    """A partial update; the key cannot change. Only `owner` and `last_seen_at` may be cleared."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -71,6 +83,13 @@ class CIUpdate(BaseModel):
     owner: str | None = Field(default=None, max_length=200)
     attributes: dict[str, Any] | None = None
     last_seen_at: AwareDatetime | None = None
+
+    @field_validator("class_", "name", "status", "attributes", mode="before")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
 
     @field_validator("class_")
     @classmethod

@@ -39,6 +39,17 @@ def decode(raw: bytes, encoding: str | None = None) -> str:
     """The text of a CSV file; CSVUnreadable when its encoding cannot be told."""
     if encoding:
         try:
+            is_text = codecs.lookup(encoding)._is_text_encoding  # type: ignore[attr-defined]
+        except LookupError:
+            is_text = False
+        if not is_text or codecs.lookup(encoding).name in (
+            "unicode-escape",
+            "raw-unicode-escape",
+        ):
+            raise CSVUnreadable(
+                f"{encoding!r} is not a text encoding a spreadsheet saves in"
+            )
+        try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as error:
             raise CSVUnreadable(f"cannot decode as {encoding}: {error}") from error

@@ -612,7 +612,7 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
             for k in (i.source, i.target)
         }
     )
-    heads = ci_repository.get_heads(session, ends)
+    heads = ci_repository.get_heads(session, ends, share_lock=True)
     wanted: list[tuple[str, str, str]] = []
     planned: list[tuple[RelationshipItem, CIHead, CIHead]] = []
     for item in plain:

@@ -1,8 +1,14 @@
 """Import entry points shared by the CLI and the API: read, transform, load and reconcile."""
 
+import csv
+import gzip
+import json
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from graphledger.errors import Unprocessable
 from graphledger.imports import aws, csvfiles, kubernetes, netbox
@@ -128,6 +134,34 @@ def _run(
     return report
 
 
+MONEY_FORMATS = frozenset({"csv-assets"})
+# What a malformed file raises while it is read; each is the file's fault, reported as 422.
+MALFORMED = (
+    UnicodeError,
+    csv.Error,
+    RecursionError,
+    LookupError,
+    EOFError,
+    zlib.error,
+    json.JSONDecodeError,
+    yaml.YAMLError,
+    gzip.BadGzipFile,
+)
+
+
+def _readable(read: Callable[[], Batch]) -> Callable[[], Batch]:
+    def guarded() -> Batch:
+        try:
+            return read()
+        except MALFORMED as error:
+            raise Unprocessable(
+                f"the file cannot be read: {type(error).__name__}: {str(error)[:200]}",
+                field="body",
+            ) from error
+
+    return guarded
+
+
 def import_bytes(
     fmt: str,
     raw: bytes,
@@ -143,7 +177,7 @@ def import_bytes(
     options = options or {}
     return _run(
         fmt,
-        lambda: read_bytes(fmt, raw, name, options),
+        _readable(lambda: read_bytes(fmt, raw, name, options)),
         actor=actor,
         dry_run=dry_run,
         retire_stale=retire_stale,
@@ -168,7 +202,7 @@ def import_paths(
     options = options or {}
     return _run(
         fmt,
-        lambda: read_paths(fmt, paths, options),
+        _readable(lambda: read_paths(fmt, paths, options)),
         actor=actor,
         dry_run=dry_run,
         retire_stale=retire_stale,

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from graphledger.ci.schemas import storable_json
 from graphledger.graph.registry import RELATIONSHIP_TYPES
 
 
@@ -17,6 +18,12 @@ class RelationshipCreate(BaseModel):
     target: str = Field(min_length=1, max_length=200)
     weight: float | None = Field(default=None, gt=0, le=1_000_000)
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        storable_json(value)
+        return value
 
     @field_validator("type")
     @classmethod

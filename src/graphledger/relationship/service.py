@@ -65,7 +65,9 @@ def create_relationship(
     source_lc, target_lc = normalise(source), normalise(target)
     if source_lc == target_lc:
         raise Unprocessable("a CI cannot be related to itself", field="target")
-    heads = ci_repository.get_heads(session, [source_lc, target_lc])
+    # Both ends stay locked until commit: a CI deleted meanwhile either waits and then takes this
+    # relationship with it, or commits first and this create sees the end gone.
+    heads = ci_repository.get_heads(session, [source_lc, target_lc], share_lock=True)
     missing = [
         {"field": field, "message": f"no CI with key {key!r}"}
         for field, key, lc in (
