@@ -98,3 +98,36 @@ def test_stream_of_writes_survives_neo4j_restart(client):
     assert count == 60
     assert [i["key"] for i in client.impact("before-1")["impacted"]] == ["during-1"]
     assert client.get("/api/v1/reconciliation").json()["drift"] is False
+
+
+@pytest.mark.skipif(
+    not (STATE / "neo4j.pid").exists(),
+    reason="the test Neo4j is not the native one that scripts/stores.sh manages",
+)
+def test_frozen_neo4j_gives_503_soon_not_a_hang(client):
+    import signal
+
+    client.ci("frozen-a")
+    pid = int((STATE / "neo4j.pid").read_text())
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        impact = client.post("/api/v1/impact", json={"keys": ["frozen-a"]})
+        impact_s = time.monotonic() - started
+        started = time.monotonic()
+        write = client.post(
+            "/api/v1/cis", json={"key": "frozen-b", "class": "Server", "name": "b"}
+        )
+        write_s = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    assert impact.status_code == 503 and impact_s < 20
+    assert write.status_code == 202 and write_s < 20
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if client.get("/health/ready").json().get("outbox", {}).get("pending") == 0:
+            break
+        time.sleep(1)
+    assert [i["key"] for i in client.impact("frozen-a")["impacted"]] == []
+    assert client.get("/api/v1/reconciliation").json()["drift"] is False

@@ -14,7 +14,8 @@ import org.neo4j.graphdb.QueryExecutionException;
  * Runs the Neo4j community DBMS with Bolt on a loopback address, for machines without Docker.
  *
  * Settings come from the environment: GL_NEO4J_DATA (folder), GL_NEO4J_BOLT_PORT,
- * GL_NEO4J_PASSWORD (the password of user neo4j), GL_NEO4J_PAGECACHE_MB, GL_NEO4J_TX_TIMEOUT_S.
+ * GL_NEO4J_PASSWORD (the password of user neo4j), GL_NEO4J_PAGECACHE_MB, GL_NEO4J_TX_TIMEOUT_S,
+ * GL_NEO4J_KEEP_ALIVE_S.
  * It prints "graphledger-neo4j ready" once Bolt accepts connections and stops cleanly on SIGTERM.
  */
 public class Launcher {
@@ -24,11 +25,17 @@ public class Launcher {
         String password = env("GL_NEO4J_PASSWORD", "graphledger-dev");
         long pageCacheMb = Long.parseLong(env("GL_NEO4J_PAGECACHE_MB", "512"));
         long txTimeout = Long.parseLong(env("GL_NEO4J_TX_TIMEOUT_S", "60"));
+        long keepAlive = Long.parseLong(env("GL_NEO4J_KEEP_ALIVE_S", "3"));
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(data).toAbsolutePath())
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
+                // The server promises a chunk at least every keep-alive x probes and tells drivers
+                // so (connection.recv_timeout_seconds); a driver then gives up on a frozen server
+                // after that long instead of waiting forever on its socket.
+                .setConfig(BoltConnector.connection_keep_alive, Duration.ofSeconds(keepAlive))
+                .setConfig(BoltConnector.connection_keep_alive_probes, 2)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeout))
