@@ -5,7 +5,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledCategory,
+    unit_of_work,
+)
 
 from graphledger.logs import get_logger
 from graphledger.settings import get_settings
@@ -27,6 +33,10 @@ def get_driver() -> Driver:
         connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
         max_transaction_retry_time=settings.neo4j_connect_timeout_s * 2,
         max_connection_pool_size=100,
+        # Optional properties (a relationship's weight) are often absent from the whole graph;
+        # the server then warns on every query, and logging each warning cost more than the
+        # traversal step itself (bench: impact at 2,000 CIs).
+        notifications_disabled_categories=[NotificationDisabledCategory.UNRECOGNIZED],
     )
 
 
