@@ -44,7 +44,8 @@ AGREEMENT_STARTS = 1000
 
 
 def say(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    sys.stderr.write(f"[bench] {message}\n")
+    sys.stderr.flush()
 
 
 def wipe() -> None:
