@@ -11,8 +11,9 @@ PORT ?= 8000
 GL_PG_PORT ?= 55432
 GL_NEO4J_PORT ?= 57687
 GL_NEO4J_TEST_PORT ?= 57688
+GL_NEO4J_BENCH_PORT ?= $(shell echo $$(( $(GL_NEO4J_TEST_PORT) + 1 )))
 GL_NEO4J_PASSWORD ?= graphledger-dev
-export GL_PG_PORT GL_NEO4J_PORT GL_NEO4J_TEST_PORT GL_NEO4J_PASSWORD
+export GL_PG_PORT GL_NEO4J_PORT GL_NEO4J_TEST_PORT GL_NEO4J_BENCH_PORT GL_NEO4J_PASSWORD
 
 UV_VERSION := 0.13.9
 LOCAL := .local
@@ -27,6 +28,10 @@ PG_URL := postgresql+psycopg://graphledger:graphledger@127.0.0.1:$(GL_PG_PORT)
 RUN_ENV := GRAPHLEDGER_DATABASE_URL=$${GRAPHLEDGER_DATABASE_URL:-$(PG_URL)/graphledger} \
 	GRAPHLEDGER_NEO4J_URI=$${GRAPHLEDGER_NEO4J_URI:-bolt://127.0.0.1:$(GL_NEO4J_PORT)} \
 	GRAPHLEDGER_NEO4J_PASSWORD=$${GRAPHLEDGER_NEO4J_PASSWORD:-$(GL_NEO4J_PASSWORD)}
+BENCH_ENV := GRAPHLEDGER_ENV=test \
+	GRAPHLEDGER_DATABASE_URL=$(PG_URL)/graphledger_bench \
+	GRAPHLEDGER_NEO4J_URI=bolt://127.0.0.1:$(GL_NEO4J_BENCH_PORT) \
+	GRAPHLEDGER_NEO4J_PASSWORD=$(GL_NEO4J_PASSWORD)
 TEST_ENV := GRAPHLEDGER_ENV=test \
 	GRAPHLEDGER_DATABASE_URL=$(PG_URL)/graphledger_test \
 	GRAPHLEDGER_NEO4J_URI=bolt://127.0.0.1:$(GL_NEO4J_TEST_PORT) \
@@ -34,7 +39,7 @@ TEST_ENV := GRAPHLEDGER_ENV=test \
 
 # The web console's libraries (Cytoscape.js, Chart.js), pinned by package-lock.json and served
 # from node_modules by the app; browser tests drive Debian's Chromium (no browser download).
-.PHONY: help venv ui-deps chromium services-up services-down services-status migrate run test health-eval soak demo lint clean
+.PHONY: bench help venv ui-deps chromium services-up services-down services-status migrate run test health-eval soak demo lint clean
 
 help:
 	@echo "make run            serve the API and the console (/ui) on 127.0.0.1:$(PORT)"
@@ -43,6 +48,8 @@ help:
 	@echo "make soak           a bounded mixed load (SOAK_MINUTES, SOAK_CLIENTS) with latency and memory"
 	@echo "make demo           import Online Boutique and print two blast radii"
 	@echo "make services-up    start PostgreSQL and Neo4j;  make services-down stops them"
+	@echo "make bench          load a generated estate of SCALE CIs (default 100000) and measure;"
+	@echo "                    writes bench/results.json and BENCHMARKS.md (own stores, see below)"
 	@echo "make lint           ruff and mypy"
 
 $(UV):
@@ -86,6 +93,20 @@ test: venv ui-deps chromium
 	$(STORES) up neo4j-test
 	$(TEST_ENV) $(BIN)/graphledger migrate
 	$(TEST_ENV) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The benchmark has stores of its own: the graphledger_bench database and a third Neo4j
+# (GL_NEO4J_BENCH_PORT, heap GL_NEO4J_BENCH_HEAP), both emptied first; the API it measures runs
+# on 127.0.0.1:$(BENCH_PORT). Never touches the data of `make run` or `make test`.
+SCALE ?= 100000
+BENCH_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
+GL_NEO4J_BENCH_HEAP ?= 2g
+bench: venv
+	$(STORES) up pg
+	GL_NEO4J_HEAP=$(GL_NEO4J_BENCH_HEAP) GL_NEO4J_PAGECACHE_MB=$${GL_NEO4J_PAGECACHE_MB:-1024} \
+		$(STORES) up neo4j-bench
+	$(BENCH_ENV) $(BIN)/graphledger migrate
+	$(BENCH_ENV) GL_STATE_DIR=$(LOCAL) $(BIN)/python -m graphledger.bench --scale $(SCALE) \
+		--port $(BENCH_PORT) --results bench/results.json --report BENCHMARKS.md $(BENCH_ARGS)
 
 # Runs on the test stores, which it empties first: the evaluation needs a known starting point.
 health-eval: venv

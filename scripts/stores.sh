@@ -7,7 +7,8 @@
 #   - Neo4j 5.26 community from Maven Central, run by tools/neo4j-launcher with Bolt enabled.
 # Every step is idempotent: a second call reuses what the first one set up.
 #
-# usage: scripts/stores.sh up|down|status [pg|neo4j|neo4j-test|all]
+# usage: scripts/stores.sh up|down|status [pg|neo4j|neo4j-test|neo4j-bench|all]
+# (neo4j-bench is the benchmark's own instance; `all` leaves it out of `up` but stops it on `down`)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ STATE=${GL_STATE_DIR:-$ROOT/.local}
 PG_PORT=${GL_PG_PORT:-55432}
 NEO4J_PORT=${GL_NEO4J_PORT:-57687}
 NEO4J_TEST_PORT=${GL_NEO4J_TEST_PORT:-57688}
+NEO4J_BENCH_PORT=${GL_NEO4J_BENCH_PORT:-57689}
 NEO4J_PASSWORD=${GL_NEO4J_PASSWORD:-graphledger-dev}
 PG_PASSWORD=${GL_PG_PASSWORD:-graphledger}
 NEO4J_HEAP=${GL_NEO4J_HEAP:-1g}
@@ -81,7 +83,7 @@ pg_up() {
       start >/dev/null || { tail -n 20 "$log" >&2; die "PostgreSQL did not start"; }
   fi
   local db
-  for db in graphledger graphledger_test; do
+  for db in graphledger graphledger_test graphledger_bench; do
     if ! as_pg "$bin/psql" -h "$run" -p "$PG_PORT" -U graphledger -d postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
       as_pg "$bin/createdb" -h "$run" -p "$PG_PORT" -U graphledger "$db"
@@ -188,10 +190,13 @@ case "$action:$which" in
   up:pg) pg_up ;;
   up:neo4j) neo4j_up neo4j "$NEO4J_PORT" ;;
   up:neo4j-test) neo4j_up neo4j-test "$NEO4J_TEST_PORT" ;;
-  down:all) neo4j_down neo4j; neo4j_down neo4j-test; pg_down ;;
+  up:neo4j-bench) neo4j_up neo4j-bench "$NEO4J_BENCH_PORT" ;;
+  down:all) neo4j_down neo4j; neo4j_down neo4j-test; neo4j_down neo4j-bench; pg_down ;;
   down:pg) pg_down ;;
   down:neo4j) neo4j_down neo4j ;;
   down:neo4j-test) neo4j_down neo4j-test ;;
-  status:*) pg_status; neo4j_status neo4j "$NEO4J_PORT"; neo4j_status neo4j-test "$NEO4J_TEST_PORT" ;;
-  *) die "usage: $0 up|down|status [pg|neo4j|neo4j-test|all]" ;;
+  down:neo4j-bench) neo4j_down neo4j-bench ;;
+  status:*) pg_status; neo4j_status neo4j "$NEO4J_PORT"; neo4j_status neo4j-test "$NEO4J_TEST_PORT"
+    neo4j_status neo4j-bench "$NEO4J_BENCH_PORT" ;;
+  *) die "usage: $0 up|down|status [pg|neo4j|neo4j-test|neo4j-bench|all]" ;;
 esac

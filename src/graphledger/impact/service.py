@@ -55,6 +55,7 @@ class GraphWalk:
             }
         self.directions = directions
         self.upstream = upstream
+        self.read: neo4j.Reader = neo4j.read
         self.details: dict[str, dict[str, Any]] = {}
         self.edges: list[
             tuple[str, str, str]
@@ -71,7 +72,7 @@ class GraphWalk:
         name = "impact/resolve" if self.as_of_ms is None else "impact/resolve_as_of"
         found = {
             row["key_lc"]: row["key"]
-            for row in neo4j.read(name, keys=wanted, **self._params())
+            for row in self.read(name, keys=wanted, **self._params())
         }
         unknown = [k for k in keys if normalise(k) not in found]
         if unknown:
@@ -85,7 +86,7 @@ class GraphWalk:
 
     def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
         name = "impact/expand" if self.as_of_ms is None else "impact/expand_as_of"
-        rows = neo4j.read(name, frontier=frontier, **self.directions, **self._params())
+        rows = self.read(name, frontier=frontier, **self.directions, **self._params())
         for row in rows:
             self.details.setdefault(row["to_key"], row)
             if self.upstream:
@@ -94,10 +95,16 @@ class GraphWalk:
                 self.edges.append((row["from_key"], row["to_key"], row["type"]))
         return [(row["from_key"], row["to_key"], row["key"]) for row in rows]
 
+    def restart(self, read: neo4j.Reader) -> None:
+        """Forget what an earlier attempt saw and read through `read` from now on."""
+        self.read = read
+        self.details.clear()
+        self.edges.clear()
+
     def groups(self, keys: Iterable[str]) -> dict[str, Group]:
         """Redundancy groups among the given CIs."""
         name = "impact/groups" if self.as_of_ms is None else "impact/groups_as_of"
-        rows = neo4j.read(name, keys=list(keys), **self._params())
+        rows = self.read(name, keys=list(keys), **self._params())
         return {
             row["key_lc"]: Group(
                 members=row["members"],
@@ -137,13 +144,19 @@ def walk_impact(
 ) -> tuple[dict[str, str], Traversal, GraphWalk, dict[str, State]]:
     """Walk from the changed CIs and work out the state of everything reached."""
     graph = GraphWalk(as_of=as_of, types=types)
-    sources = graph.resolve(keys)
-    walk = breadth_first(
-        sources, graph.expand, max_depth=max_depth, max_results=max_results
-    )
+
+    def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
+        graph.restart(read)
+        sources = graph.resolve(keys)
+        walk = breadth_first(
+            sources, graph.expand, max_depth=max_depth, max_results=max_results
+        )
+        return sources, walk, graph.groups(k for k in walk.order)
+
+    # One read transaction for every step: a Bolt round trip per level, no BEGIN/COMMIT each.
+    sources, walk, groups = neo4j.read_together(together)
     reached = set(walk.reached)
     edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
-    groups = graph.groups(k for k in walk.order)
     states = spread(sources, edges, groups)
     return sources, walk, graph, states
 

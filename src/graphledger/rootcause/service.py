@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from graphledger.ci.keys import normalise
+from graphledger.graph import neo4j
 from graphledger.impact.engine import Traversal, breadth_first
 from graphledger.impact.service import GraphWalk
 from graphledger.impact.states import Network, State
@@ -45,17 +46,23 @@ def walk_upstream(key: str) -> Upstream:
     """Everything the CI needs, transitively, with one shortest path to each."""
     settings = get_settings()
     graph = GraphWalk(upstream=True)
-    sources = graph.resolve([key])
     key_lc = normalise(key)
-    walk = breadth_first(
-        sources,
-        graph.expand,
-        max_depth=settings.upstream_max_depth,
-        max_results=settings.upstream_max_results,
-    )
+
+    def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
+        graph.restart(read)
+        sources = graph.resolve([key])
+        walk = breadth_first(
+            sources,
+            graph.expand,
+            max_depth=settings.upstream_max_depth,
+            max_results=settings.upstream_max_results,
+        )
+        return sources, walk, graph.groups(walk.reached)
+
+    sources, walk, groups = neo4j.read_together(together)
     reached = set(walk.reached)
     edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
-    network = Network(edges, graph.groups(reached))
+    network = Network(edges, groups)
     return Upstream(
         key_lc=key_lc, key=sources[key_lc], walk=walk, graph=graph, network=network
     )
