@@ -126,8 +126,8 @@ def write(
         "| --- | --- | --- |",
     ]
     for measure, (engine, name, limit, what) in TARGETS.items():
-        record = results.find(measure, engine)
-        value = record.get(name) if record else None
+        target_record = results.find(measure, engine)
+        value = target_record.get(name) if target_record else None
         met = "yes" if value is not None and value <= limit else "no"
         lines.append(f"| {measure}: {what} | {value} | {met} |")
     checks = [
