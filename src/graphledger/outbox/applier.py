@@ -126,16 +126,18 @@ def graph_props(document: dict[str, Any]) -> dict[str, Any]:
 
 def _batches(changes: list[TopologyChange]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Group consecutive changes of one statement kind, keeping only the newest row per item."""
-    batches: list[tuple[str, list[dict[str, Any]]]] = []
+    groups: list[tuple[str, dict[str, dict[str, Any]]]] = []
     for change in changes:
         name, row = _row(change)
-        if not batches or batches[-1][0] != name:
-            batches.append((name, []))
-        rows = batches[-1][1]
+        if not groups or groups[-1][0] != name:
+            groups.append((name, {}))
+        rows = groups[-1][1]
         ident = row.get("key_lc") or row["id"]
-        rows[:] = [r for r in rows if (r.get("key_lc") or r["id"]) != ident]
-        rows.append(row)
-    return batches
+        rows.pop(
+            ident, None
+        )  # the newer row replaces the older one and takes its turn last
+        rows[ident] = row
+    return [(name, list(rows.values())) for name, rows in groups]
 
 
 def _apply(batches: list[tuple[str, list[dict[str, Any]]]]) -> None:
