@@ -84,11 +84,17 @@ class GraphWalk:
             )
         return {k: found[k] for k in wanted}
 
-    def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
+    def rows(self, frontier: list[str]) -> list[dict[str, Any]]:
+        """One step from the frontier: a row per relationship followed, details recorded."""
         name = "impact/expand" if self.as_of_ms is None else "impact/expand_as_of"
         rows = self.read(name, frontier=frontier, **self.directions, **self._params())
         for row in rows:
             self.details.setdefault(row["to_key"], row)
+        return rows
+
+    def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
+        rows = self.rows(frontier)
+        for row in rows:
             if self.upstream:
                 self.edges.append((row["to_key"], row["from_key"], row["type"]))
             else:

@@ -88,7 +88,7 @@ def region_of(key: str) -> Region:
     chunk = 5_000
     for start in range(0, len(found), chunk):
         frontier = found[start : start + chunk]
-        for row in _expand_rows(down, frontier):
+        for row in down.rows(frontier):
             weight = row.get("weight")
             w = Fraction(str(weight)) if weight not in (None, 0) else Fraction(1)
             pair = (row["to_key"], row["from_key"])  # (dependant, dependency)
@@ -105,12 +105,6 @@ def region_of(key: str) -> Region:
         names=names,
         truncated=walk.truncated,
     )
-
-
-def _expand_rows(walk: GraphWalk, frontier: list[str]) -> list[dict[str, Any]]:
-    from graphledger.graph import neo4j
-
-    return neo4j.read("impact/expand", frontier=frontier, **walk.directions)
 
 
 def own_costs(
