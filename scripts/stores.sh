@@ -127,6 +127,15 @@ neo4j_fetch() {
     mkdir -p "$classes"
     javac -d "$classes" -cp "$lib/*" "$src/Launcher.java" || die "could not compile the Neo4j launcher"
   fi
+  # The product's own procedures (graphledger.region), loaded by Neo4j from the plugins folder.
+  local procs=$ROOT/tools/neo4j-procedures plugins=$STATE/neo4j-plugins
+  local jar=$plugins/graphledger-procedures.jar
+  if [ ! -f "$jar" ] || [ -n "$(find "$procs" -name '*.java' -newer "$jar")" ]; then
+    local build=$STATE/neo4j-procedures-classes
+    rm -rf "$build" && mkdir -p "$build" "$plugins"
+    javac -d "$build" -cp "$lib/*" "$procs"/*.java || die "could not compile the Neo4j procedures"
+    jar cf "$jar.tmp" -C "$build" . && mv "$jar.tmp" "$jar" || die "could not package the Neo4j procedures"
+  fi
 }
 
 neo4j_alive() {  # name port
@@ -142,7 +151,7 @@ neo4j_up() {  # name port
   say "starting Neo4j ($name) on bolt://127.0.0.1:$port"
   : > "$dir/neo4j.log"
   GL_NEO4J_DATA=$dir/data GL_NEO4J_BOLT_PORT=$port GL_NEO4J_PASSWORD=$NEO4J_PASSWORD \
-    GL_NEO4J_PAGECACHE_MB=${GL_NEO4J_PAGECACHE_MB:-512} \
+    GL_NEO4J_PAGECACHE_MB=${GL_NEO4J_PAGECACHE_MB:-512} GL_NEO4J_PLUGINS=$STATE/neo4j-plugins \
     nohup setsid java -Xms256m -Xmx"$NEO4J_HEAP" -XX:+UseG1GC \
       -cp "$STATE/neo4j-launcher:$STATE/neo4j-lib/*" Launcher >>"$dir/neo4j.log" 2>&1 < /dev/null &
   echo $! > "$dir/neo4j.pid"
@@ -177,7 +186,7 @@ action=${1:-status}; which=${2:-all}
 
 if docker_works; then
   case $action in
-    up) docker compose -f "$ROOT/compose.yaml" up -d --wait ;;
+    up) neo4j_fetch && docker compose -f "$ROOT/compose.yaml" up -d --wait ;;
     down) docker compose -f "$ROOT/compose.yaml" down ;;
     status) docker compose -f "$ROOT/compose.yaml" ps ;;
     *) die "unknown action $action" ;;

@@ -15,7 +15,7 @@ import org.neo4j.graphdb.QueryExecutionException;
  *
  * Settings come from the environment: GL_NEO4J_DATA (folder), GL_NEO4J_BOLT_PORT,
  * GL_NEO4J_PASSWORD (the password of user neo4j), GL_NEO4J_PAGECACHE_MB, GL_NEO4J_TX_TIMEOUT_S,
- * GL_NEO4J_KEEP_ALIVE_S.
+ * GL_NEO4J_KEEP_ALIVE_S, GL_NEO4J_PLUGINS (a folder of procedure jars, APOC core among them).
  * It prints "graphledger-neo4j ready" once Bolt accepts connections and stops cleanly on SIGTERM.
  */
 public class Launcher {
@@ -26,6 +26,7 @@ public class Launcher {
         long pageCacheMb = Long.parseLong(env("GL_NEO4J_PAGECACHE_MB", "512"));
         long txTimeout = Long.parseLong(env("GL_NEO4J_TX_TIMEOUT_S", "60"));
         long keepAlive = Long.parseLong(env("GL_NEO4J_KEEP_ALIVE_S", "3"));
+        String plugins = env("GL_NEO4J_PLUGINS", "");
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(data).toAbsolutePath())
                 .setConfig(BoltConnector.enabled, true)
@@ -39,6 +40,8 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMb * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeout))
+                .setConfig(GraphDatabaseSettings.plugin_dir,
+                        plugins.isEmpty() ? Path.of(data, "plugins").toAbsolutePath() : Path.of(plugins).toAbsolutePath())
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));
 

@@ -1,11 +1,16 @@
-"""Impact over the graph in Neo4j: one round trip per breadth-first level, states by redundancy.
+"""Impact over the graph in Neo4j: one breadth-first walk inside the database, states by redundancy.
 
 Why not one Cypher pattern: a variable-length pattern such as `(a)<-[:DEPENDS_ON*1..6]-(b)` and
 quantified path patterns both match paths, and on a lattice or a dense cluster the number of paths
-grows exponentially with depth (2^40 on a 40-level lattice of pairs). The walk here expands each
-CI once, level by level, with the visited set kept by the caller (`engine.breadth_first`): the
-work is linear in the CIs and relationships visited, and every CI comes out once at its shortest
-distance with one shortest path.
+grows exponentially with depth (2^40 on a 40-level lattice of pairs); `ANY SHORTEST` towards every
+reachable CI did not finish within the transaction timeout on the benchmark estate. The live walk is
+the product's procedure `graphledger.region` (tools/neo4j-procedures): breadth-first inside the
+database, each CI expanded once, one Bolt round trip whatever the depth, the work linear in the CIs
+and relationships met. It returns the CIs and the walked relationships among them; distances, one
+shortest path per CI (ties to the smallest key), the caps and the states are worked out here from
+that region (`engine.breadth_first`), so every rule lives in one place. A walk as of an instant
+follows validity intervals the procedure does not know, so it goes level by level in Cypher, one
+round trip per level, with the same engine keeping the visited set.
 """
 
 from collections.abc import Iterable
@@ -84,6 +89,60 @@ class GraphWalk:
             )
         return {k: found[k] for k in wanted}
 
+    def region(
+        self, keys: list[str], *, max_depth: int, max_results: int
+    ) -> tuple[dict[str, str], Traversal, dict[str, Group]]:
+        """The whole walk in one call: sources, traversal under the caps, redundancy groups."""
+        if self.as_of_ms is not None:
+            raise ValueError("a walk as of an instant goes level by level")
+        wanted = list(dict.fromkeys(normalise(k) for k in keys))
+        row = self.read(
+            "impact/region",
+            keys=wanted,
+            **self.directions,
+            depth=max_depth,
+            limit=max_results + 1,
+        )[0]
+        found = row["keys"]
+        index = {key_lc: i for i, key_lc in enumerate(found)}
+        unknown = [k for k in keys if normalise(k) not in index]
+        if unknown:
+            raise Unprocessable(
+                f"unknown CI keys: {', '.join(unknown[:20])}",
+                field="keys",
+                unknown=unknown,
+            )
+        display = row["display"]
+        for i, key_lc in enumerate(found):
+            self.details[key_lc] = {
+                "key": display[i],
+                "class": row["classes"][i],
+                "name": row["names"][i],
+                "owner": row["owners"][i],
+                "status": row["statuses"][i],
+            }
+        groups = {
+            found[i]: Group(members=n, min_members_up=_whole(row["minMembersUp"][i]))
+            for i, n in enumerate(row["members"])
+            if n
+        }
+        steps: dict[str, list[tuple[str, str, str]]] = {}
+        flat, types = row["edges"], row["types"]
+        for at in range(0, len(flat), 3):
+            a, b, type_ = found[flat[at]], found[flat[at + 1]], types[flat[at + 2]]
+            steps.setdefault(a, []).append((a, b, display[flat[at + 1]]))
+            self.edges.append((b, a, type_) if self.upstream else (a, b, type_))
+        sources = {k: display[index[k]] for k in wanted}
+        walk = breadth_first(
+            sources,
+            lambda frontier: [s for k in frontier for s in steps.get(k, ())],
+            max_depth=max_depth,
+            max_results=max_results,
+        )
+        if row["beyondDepth"] and not walk.truncated:
+            walk.truncated, walk.truncated_by = True, "max_depth"
+        return sources, walk, groups
+
     def rows(self, frontier: list[str]) -> list[dict[str, Any]]:
         """One step from the frontier: a row per relationship followed, details recorded."""
         name = "impact/expand" if self.as_of_ms is None else "impact/expand_as_of"
@@ -150,6 +209,11 @@ def walk_impact(
 ) -> tuple[dict[str, str], Traversal, GraphWalk, dict[str, State]]:
     """Walk from the changed CIs and work out the state of everything reached."""
     graph = GraphWalk(as_of=as_of, types=types)
+    if as_of is None:
+        sources, walk, groups = graph.region(
+            keys, max_depth=max_depth, max_results=max_results
+        )
+        return sources, walk, graph, spread(sources, _within(walk, graph.edges), groups)
 
     def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
         graph.restart(read)
@@ -161,10 +225,15 @@ def walk_impact(
 
     # One read transaction for every step: a Bolt round trip per level, no BEGIN/COMMIT each.
     sources, walk, groups = neo4j.read_together(together)
-    reached = set(walk.reached)
-    edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
-    states = spread(sources, edges, groups)
-    return sources, walk, graph, states
+    return sources, walk, graph, spread(sources, _within(walk, graph.edges), groups)
+
+
+def _within(
+    walk: Traversal, edges: list[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """The edges between CIs the walk kept (a capped walk drops some the graph returned)."""
+    reached = walk.reached
+    return [e for e in edges if e[0] in reached and e[1] in reached]
 
 
 def impact(request: ImpactRequest) -> ImpactResponse:

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from graphledger.ci.keys import normalise
-from graphledger.graph import neo4j
-from graphledger.impact.engine import Traversal, breadth_first
+from graphledger.impact.engine import Traversal
 from graphledger.impact.service import GraphWalk
 from graphledger.impact.states import Network, State
 from graphledger.models import TopologyChange
@@ -48,18 +47,11 @@ def walk_upstream(key: str) -> Upstream:
     graph = GraphWalk(upstream=True)
     key_lc = normalise(key)
 
-    def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
-        graph.restart(read)
-        sources = graph.resolve([key])
-        walk = breadth_first(
-            sources,
-            graph.expand,
-            max_depth=settings.upstream_max_depth,
-            max_results=settings.upstream_max_results,
-        )
-        return sources, walk, graph.groups(walk.reached)
-
-    sources, walk, groups = neo4j.read_together(together)
+    sources, walk, groups = graph.region(
+        [key],
+        max_depth=settings.upstream_max_depth,
+        max_results=settings.upstream_max_results,
+    )
     reached = set(walk.reached)
     edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
     network = Network(edges, groups)

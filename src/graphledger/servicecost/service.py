@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from graphledger.errors import Unprocessable
-from graphledger.graph.registry import RELATIONSHIP_TYPES, Impact
-from graphledger.impact.engine import breadth_first
+from graphledger.graph import neo4j
+from graphledger.graph.registry import RELATIONSHIP_TYPES, Impact, impact_types
 from graphledger.impact.service import GraphWalk
 from graphledger.ledger.costs import assets_by_ci_key, monthly_cost
 from graphledger.ledger.money import MINOR_UNITS, quantize
@@ -74,26 +74,28 @@ def region_of(key: str) -> Region:
     """Walk upstream from the service, then one step down from each CI found for its dependants."""
     settings = get_settings()
     up = GraphWalk(upstream=True, types=COST_TYPES)
-    sources = up.resolve([key])
-    key_lc = next(iter(sources))
-    walk = breadth_first(
-        sources,
-        up.expand,
+    sources, walk, _ = up.region(
+        [key],
         max_depth=settings.upstream_max_depth,
         max_results=settings.upstream_max_results,
     )
+    key_lc = next(iter(sources))
     found = list(walk.reached)
-    down = GraphWalk(types=COST_TYPES)
+    directions = impact_types(COST_TYPES)
     edges: dict[tuple[str, str], Fraction] = {}
     chunk = 5_000
     for start in range(0, len(found), chunk):
-        frontier = found[start : start + chunk]
-        for row in down.rows(frontier):
-            weight = row.get("weight")
-            w = Fraction(str(weight)) if weight not in (None, 0) else Fraction(1)
-            pair = (row["to_key"], row["from_key"])  # (dependant, dependency)
-            edges[pair] = edges.get(pair, Fraction(0)) + w
-    names = {**down.details, **up.details}
+        rows = neo4j.read(
+            "servicecost/dependants",
+            frontier=found[start : start + chunk],
+            **directions,
+        )
+        for row in rows:
+            for dependant, weight in row["dependants"]:
+                w = Fraction(str(weight)) if weight not in (None, 0) else Fraction(1)
+                pair = (dependant, row["from_key"])  # (dependant, dependency)
+                edges[pair] = edges.get(pair, Fraction(0)) + w
+    names = dict(up.details)
     names.setdefault(key_lc, {"key": sources[key_lc]})
     return Region(
         key_lc=key_lc,
