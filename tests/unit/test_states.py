@@ -60,3 +60,51 @@ def test_cycles_settle():
         "b": State.DOWN,
         "c": State.DOWN,
     }
+
+
+def _random_network(rng):
+    keys = [f"n{i}" for i in range(rng.randint(2, 12))]
+    edges = []
+    for _ in range(rng.randint(1, 30)):
+        a, b = rng.choice(keys), rng.choice(keys)
+        edges.append((a, b, rng.choice(["DEPENDS_ON", "MEMBER_OF", "MEMBER_OF"])))
+    groups = {}
+    for key in keys:
+        members = {a for a, b, t in edges if b == key and t == "MEMBER_OF"}
+        if members:
+            extra = rng.randint(0, 2)  # members outside the walked part count as up
+            low = rng.choice([None, *range(0, len(members) + extra + 2)])
+            groups[key] = Group(members=len(members) + extra, min_members_up=low)
+    return keys, edges, groups
+
+
+def test_single_points_agree_with_spreading_each_candidate_alone():
+    import random
+
+    from graphledger.impact.states import Network
+
+    rng = random.Random(20261204)
+    for _ in range(400):
+        keys, edges, groups = _random_network(rng)
+        network = Network(edges, groups)
+        target = rng.choice(keys)
+        expected = {c for c in keys if network.spread([c]).get(target) is State.DOWN}
+        assert network.single_points(target, keys) == expected, (edges, groups, target)
+
+
+def test_a_shared_host_under_two_of_three_members_is_a_single_point():
+    from graphledger.impact.states import Network
+
+    edges = [
+        ("m1", "grp", "MEMBER_OF"),
+        ("m2", "grp", "MEMBER_OF"),
+        ("m3", "grp", "MEMBER_OF"),
+        ("host", "m1", "RUNS_ON"),
+        ("host", "m2", "RUNS_ON"),
+        ("grp", "app", "DEPENDS_ON"),
+    ]
+    groups = {"grp": Group(members=3, min_members_up=2)}
+    points = Network(edges, groups).single_points(
+        "app", ["m1", "m2", "m3", "host", "grp"]
+    )
+    assert points == {"host", "grp"}

@@ -86,6 +86,68 @@ class Network:
                     queue.append(target)
         return state
 
+    def single_points(self, target: str, candidates: Iterable[str]) -> set[str]:
+        """The candidates whose failure alone takes `target` down.
+
+        Only DOWN matters here, and whether a CI is down is a monotone circuit: an ordinary CI is
+        down when any of its needs is, a group when at least members - needed + 1 of its members
+        are. So every candidate is tried at once: each CI carries the set (a bitset) of single
+        failures that bring it down, grown to the least fixpoint by a worklist. That is the same
+        answer as spreading each candidate's failure on its own, in one pass over the edges per
+        change instead of one per candidate.
+        """
+        nodes = (
+            set(self.successors)
+            | set(self.needs)
+            | set(self.members)
+            | {target}
+            | set(candidates)
+        )
+        threshold: dict[str, int] = {}
+        for key, group in self.groups.items():
+            if self.members[key]:
+                threshold[key] = group.members - group.needed + 1
+        if any(t <= 0 for t in threshold.values()):
+            # A group that needs more members than it has: its state follows degradation too,
+            # which the bitsets do not carry, so try the candidates one by one.
+            return {c for c in candidates if self.spread([c]).get(target) is State.DOWN}
+        bit = {key: 1 << i for i, key in enumerate(sorted(nodes))}
+        downs = dict(bit)  # a CI's own failure brings it down
+        queue = deque(sorted(nodes))
+        queued = set(queue)
+        while queue:
+            key = queue.popleft()
+            queued.discard(key)
+            new = downs[key]
+            for need in self.needs[key]:
+                new |= downs[need]
+            if key in threshold:
+                new |= _at_least(threshold[key], [downs[m] for m in self.members[key]])
+            if new != downs[key]:
+                downs[key] = new
+                for successor in self.successors[key]:
+                    if successor not in queued:
+                        queued.add(successor)
+                        queue.append(successor)
+        mask = downs[target]
+        return {c for c in candidates if mask & bit[c]}
+
+
+def _at_least(count: int, sets: list[int]) -> int:
+    """The bits set in at least `count` of the given bitsets."""
+    if count == 1:
+        result = 0
+        for s in sets:
+            result |= s
+        return result
+    # Saturating bit-sliced counters: levels[i] holds the bits seen in more than i sets.
+    levels = [0] * count
+    for s in sets:
+        for i in range(count - 1, 0, -1):
+            levels[i] |= levels[i - 1] & s
+        levels[0] |= s
+    return levels[count - 1]
+
 
 def spread(
     failed: Iterable[str],

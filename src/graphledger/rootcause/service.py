@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from graphledger.ci.keys import normalise
 from graphledger.impact.engine import Traversal
 from graphledger.impact.service import GraphWalk
-from graphledger.impact.states import Network, State
+from graphledger.impact.states import Network
 from graphledger.models import TopologyChange
 from graphledger.settings import get_settings
 
@@ -65,9 +65,7 @@ def find_single_points(up: Upstream) -> Upstream:
     limit = get_settings().spof_max_candidates
     candidates = up.walk.order[:limit]
     up.spof_truncated = len(up.walk.order) > limit
-    up.spof = {
-        c for c in candidates if up.network.spread([c]).get(up.key_lc) is State.DOWN
-    }
+    up.spof = up.network.single_points(up.key_lc, candidates)
     return up
 
 
