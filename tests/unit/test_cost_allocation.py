@@ -96,3 +96,30 @@ def test_exact_fractions_explain_each_top_within_rounding(data):
         exact = sum(f * costs.get(node, 0) for node, f in fractions.items())
         # every split along the way may move the amount by less than one unit
         assert abs(exact - units) <= len(costs) + len(edges)
+
+
+def _split_by_fractions(units, weights):
+    """The largest-remainder rule written directly over fractions, as a reference."""
+    total = sum(weights.values())
+    exact = {k: Fraction(units) * w / total for k, w in weights.items()}
+    parts = {k: int(v) if v >= 0 else -int(-v) for k, v in exact.items()}
+    rest = units - sum(parts.values())
+    step = 1 if rest > 0 else -1
+    order = sorted(weights, key=lambda k: (-(exact[k] - parts[k]) * step, k))
+    for k in order[: abs(rest)]:
+        parts[k] += step
+    return parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=-100_000, max_value=100_000),
+    st.dictionaries(
+        st.text(alphabet="abcdef", min_size=1, max_size=3),
+        st.fractions(min_value=Fraction(1, 60), max_value=50, max_denominator=60),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_integer_split_matches_the_rule_over_fractions(units, weights):
+    assert split(units, weights) == _split_by_fractions(units, weights)

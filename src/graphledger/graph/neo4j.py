@@ -64,11 +64,15 @@ def timed() -> Any:
 
 
 def read(name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run a named read statement in a managed read transaction and return its rows."""
+    """Run a named read statement in a managed read transaction and return its rows.
+
+    The statements return plain values, never nodes or paths, so a record becomes a dict as it
+    is: record.data() would walk every nested list again (seconds for a hub's dependants).
+    """
 
     @timed()
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [record.data() for record in tx.run(cypher(name), params)]
+        return [dict(record.items()) for record in tx.run(cypher(name), params)]
 
     with get_driver().session(database=get_settings().neo4j_database) as session:
         return session.execute_read(work)
@@ -84,7 +88,7 @@ def read_together(work: Callable[[Reader], T]) -> T:
     @timed()
     def unit(tx: ManagedTransaction) -> T:
         def run(name: str, **params: Any) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(cypher(name), params)]
+            return [dict(record.items()) for record in tx.run(cypher(name), params)]
 
         return work(run)
 

@@ -8,6 +8,7 @@ is the difference of two rounded running totals, so the rows add up to the total
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from graphledger.ledger.money import quantize
 from graphledger.ledger.periods import add_months, month_index, months_elapsed
@@ -97,10 +98,17 @@ def _exact_running_totals(plan: Plan) -> list[Decimal]:
     return running
 
 
+@lru_cache(maxsize=8192)
+def _rounded_running_totals(plan: Plan) -> tuple[Decimal, ...]:
+    """Accumulated depreciation after each month (0 first), rounded once. A plan is a frozen
+    value, so a service's cost asked month after month reuses its assets' schedules."""
+    check_plan(plan)
+    return tuple(quantize(t, plan.currency) for t in _exact_running_totals(plan))
+
+
 def schedule(plan: Plan) -> list[Row]:
     """Every month of the life, with rounded charges that sum to cost minus salvage."""
-    check_plan(plan)
-    rounded = [quantize(t, plan.currency) for t in _exact_running_totals(plan)]
+    rounded = _rounded_running_totals(plan)
     cost = quantize(plan.cost, plan.currency)
     return [
         Row(
@@ -132,4 +140,5 @@ def charge_for_month(plan: Plan, month_first_day: date) -> Decimal:
     number = month_index(month_first_day) - month_index(plan.in_service) + 1
     if number < 1 or number > plan.life_months:
         return Decimal(0)
-    return schedule(plan)[number - 1].charge
+    rounded = _rounded_running_totals(plan)
+    return rounded[number] - rounded[number - 1]

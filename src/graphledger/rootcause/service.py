@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from graphledger.ci.keys import normalise
@@ -69,23 +69,38 @@ def find_single_points(up: Upstream) -> Upstream:
     return up
 
 
+NEWEST_CHANGE_PER_KEY = text(
+    """
+    SELECT k.key, max(c.id)
+    FROM topology_changes AS c
+    CROSS JOIN LATERAL unnest(c.ci_keys) AS k(key)
+    WHERE c.at >= :since AND k.key = ANY(CAST(:keys AS varchar[]))
+    GROUP BY k.key
+    """
+)
+
+
 def recent_changes(
     session: Session, keys: list[str], since: datetime
 ) -> dict[str, TopologyChange]:
-    """The newest journal change since `since` touching each of the given CIs."""
-    rows = session.execute(
-        select(TopologyChange)
-        .where(TopologyChange.ci_keys.overlap(keys), TopologyChange.at >= since)
-        .order_by(TopologyChange.id.desc())
-        .limit(20_000)
+    """The newest journal change since `since` touching each of the given CIs.
+
+    The newest change per key is picked inside PostgreSQL over the window's changes (a hashed
+    key list; an array overlap with hundreds of keys is checked element by element), so one
+    journal row per CI comes back however busy the journal is.
+    """
+    if not keys:
+        return {}
+    newest = dict(
+        session.execute(NEWEST_CHANGE_PER_KEY, {"keys": keys, "since": since})
+        .tuples()
+        .all()
+    )
+    changes = session.execute(
+        select(TopologyChange).where(TopologyChange.id.in_(set(newest.values())))
     ).scalars()
-    wanted = set(keys)
-    newest: dict[str, TopologyChange] = {}
-    for change in rows:
-        for key in change.ci_keys:
-            if key in wanted and key not in newest:
-                newest[key] = change
-    return newest
+    by_id = {change.id: change for change in changes}
+    return {key: by_id[change_id] for key, change_id in newest.items()}
 
 
 def describe(change: TopologyChange) -> dict[str, Any]:

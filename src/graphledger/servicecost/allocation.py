@@ -15,22 +15,37 @@ Work is linear in the CIs and edges involved (Tarjan's strongly connected compon
 pass in topological order).
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
 
-def split(units: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
-    """Hand out `units` over `weights` by largest remainder; ties to the first key."""
-    total = sum(weights.values())
+def split(
+    units: int, weights: Mapping[str, Fraction] | Mapping[str, int]
+) -> dict[str, int]:
+    """Hand out `units` over `weights` by largest remainder; ties to the first key.
+
+    Worked in integers: the weights are scaled to a common denominator, so each exact share is
+    units * w / total and its remainder an integer over the same total. A hub with ten thousand
+    dependants splits in one pass of integer arithmetic instead of ten thousand fractions.
+    """
     if units == 0 or not weights:
         return {k: 0 for k in weights}
-    exact = {k: Fraction(units) * w / total for k, w in weights.items()}
-    parts = {k: int(v) if v >= 0 else -int(-v) for k, v in exact.items()}
+    scale = math.lcm(*(w.denominator for w in weights.values()))
+    scaled = {k: w.numerator * (scale // w.denominator) for k, w in weights.items()}
+    total = sum(scaled.values())
+    parts: dict[str, int] = {}
+    remainders: dict[str, int] = {}
+    for k, w in scaled.items():
+        share = units * w
+        part = share // total if share >= 0 else -(-share // total)  # towards zero
+        parts[k] = part
+        remainders[k] = share - part * total
     rest = units - sum(parts.values())
     step = 1 if rest > 0 else -1
-    order = sorted(weights, key=lambda k: (-(exact[k] - parts[k]) * step, k))
+    order = sorted(weights, key=lambda k: (-remainders[k] * step, k))
     for k in order[: abs(rest)]:
         parts[k] += step
     return parts
@@ -50,8 +65,16 @@ def components(nodes: Iterable[str], edges: Iterable[Edge]) -> dict[str, int]:
     order of the dependency direction: a dependency's component never gets a larger id than a
     dependant's, except inside a cycle."""
     succ: dict[str, list[str]] = defaultdict(list)
+    needed: set[str] = set()
     for e in edges:
         succ[e.dependant].append(e.dependency)
+        needed.add(e.dependency)
+    # A CI nothing depends on cannot sit on a cycle: it is its own component and may come after
+    # every other. Leaving those out of the search matters: a hub's thousands of dependants are
+    # all such CIs.
+    nodes = set(nodes)
+    tops = sorted(n for n in nodes if n not in needed)
+    nodes -= set(tops)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -95,7 +118,25 @@ def components(nodes: Iterable[str], edges: Iterable[Edge]) -> dict[str, int]:
                     if member == node:
                         break
                 finished += 1
+    for top in tops:
+        comp[top] = finished
+        finished += 1
     return comp
+
+
+def _outside(comp: dict[str, int], edges: list[Edge]) -> dict[int, dict[str, int]]:
+    """Per component, the weight each dependant outside it takes, as whole numbers.
+
+    The weights are scaled by one common denominator: only their ratios matter to a split, and
+    whole numbers add without building a fraction per edge.
+    """
+    scale = math.lcm(1, *{e.weight.denominator for e in edges})
+    outside: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for e in edges:
+        if comp[e.dependant] != comp[e.dependency]:
+            weight = e.weight.numerator * (scale // e.weight.denominator)
+            outside[comp[e.dependency]][e.dependant] += weight
+    return outside
 
 
 @dataclass
@@ -117,10 +158,7 @@ def allocate(costs: Mapping[str, int], edges: Iterable[Edge]) -> Allocation:
     members: dict[int, list[str]] = defaultdict(list)
     for node in sorted(nodes):
         members[comp[node]].append(node)
-    outside: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for e in edges:
-        if comp[e.dependant] != comp[e.dependency]:
-            outside[comp[e.dependency]][e.dependant] += e.weight
+    outside = _outside(comp, edges)
     pool: dict[int, int] = {
         c: sum(costs.get(n, 0) for n in ms) for c, ms in members.items()
     }
@@ -130,7 +168,10 @@ def allocate(costs: Mapping[str, int], edges: Iterable[Edge]) -> Allocation:
     # Component ids grow from dependencies towards dependants, so ascending order settles
     # every dependency's pool before the pools that receive from it.
     for cid in sorted(members):
-        shares = split(pool[cid], {m: Fraction(1) for m in members[cid]})
+        if len(members[cid]) == 1:
+            shares = {members[cid][0]: pool[cid]}
+        else:
+            shares = split(pool[cid], {m: 1 for m in members[cid]})
         carried.update(shares)
         dependants = outside.get(cid)
         if not dependants:
@@ -155,10 +196,7 @@ def fractions_beneath(target: str, edges: Iterable[Edge]) -> dict[str, Fraction]
     members: dict[int, list[str]] = defaultdict(list)
     for node in nodes:
         members[comp[node]].append(node)
-    outside: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for e in edges:
-        if comp[e.dependant] != comp[e.dependency]:
-            outside[comp[e.dependency]][e.dependant] += e.weight
+    outside = _outside(comp, edges)
     # reach[c] = fraction of component c's pool that ends in target's component
     target_comp = comp[target]
     reach: dict[int, Fraction] = {target_comp: Fraction(1)}
@@ -172,8 +210,11 @@ def fractions_beneath(target: str, edges: Iterable[Edge]) -> dict[str, Fraction]
         total = sum(dependants.values())
         reach[cid] = sum(
             (
-                (w / total) * reach.get(comp[d], Fraction(0))
+                Fraction(w, total) * reach[comp[d]]
                 for d, w in dependants.items()
+                if reach.get(
+                    comp[d]
+                )  # most of a hub's dependants lie outside the region
             ),
             Fraction(0),
         )

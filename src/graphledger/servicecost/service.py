@@ -24,6 +24,7 @@ from graphledger.servicecost.allocation import Edge, allocate, fractions_beneath
 from graphledger.settings import get_settings
 
 log = get_logger(__name__)
+ONE = Fraction(1)
 COST_TYPES = [
     t.name
     for t in RELATIONSHIP_TYPES.values()
@@ -92,9 +93,9 @@ def region_of(key: str) -> Region:
         )
         for row in rows:
             for dependant, weight in row["dependants"]:
-                w = Fraction(str(weight)) if weight not in (None, 0) else Fraction(1)
+                w = Fraction(str(weight)) if weight not in (None, 0) else ONE
                 pair = (dependant, row["from_key"])  # (dependant, dependency)
-                edges[pair] = edges.get(pair, Fraction(0)) + w
+                edges[pair] = edges[pair] + w if pair in edges else w
     names = dict(up.details)
     names.setdefault(key_lc, {"key": sources[key_lc]})
     return Region(
