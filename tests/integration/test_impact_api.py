@@ -105,3 +105,35 @@ def test_unknown_key_and_bad_caps_are_422(client):
     zero = client.post("/api/v1/impact", json={"keys": ["a"], "max_depth": 0})
     assert unknown.status_code == 422 and unknown.json()["unknown"] == ["nope"]
     assert zero.status_code == 422 and zero.json()["errors"][0]["field"] == "max_depth"
+
+
+def test_pages_cover_the_whole_answer_once_in_order(client):
+    client.ci("core", "Database")
+    for i in range(7):
+        client.ci(f"app-{i}")
+        client.rel(f"app-{i}", "DEPENDS_ON", "core")
+    client.ci("shop", "Service")
+    client.rel("shop", "DEPENDS_ON", "app-0")
+
+    whole = client.impact("core")
+    pages, offset = [], 0
+    while offset is not None:
+        page = client.impact("core", page_size=3, offset=offset)
+        assert page["total"] == whole["total"] == 8
+        assert page["services"] == whole["services"]  # the summary spans every page
+        assert len(page["impacted"]) <= 3
+        pages.extend(page["impacted"])
+        offset = page["next_offset"]
+    assert pages == whole["impacted"]
+    assert [s["key"] for s in whole["services"]] == ["shop"]
+    beyond = client.impact("core", page_size=3, offset=9)
+    assert beyond["impacted"] == [] and beyond["next_offset"] is None
+
+
+def test_a_page_larger_than_allowed_is_a_problem(client):
+    client.ci("lonely")
+    response = client.http.post(
+        "/api/v1/impact", json={"keys": ["lonely"], "page_size": 10_001}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -16,6 +16,10 @@ class ImpactRequest(BaseModel):
     max_results: int | None = Field(default=None, ge=1)
     types: list[str] | None = None
     as_of: AwareDatetime | None = None
+    # Paging through a large answer: the walk and the states always cover everything reached
+    # (a state depends on the whole region), the page only bounds what is sent.
+    offset: int = Field(default=0, ge=0)
+    page_size: int | None = Field(default=None, ge=1, le=10_000)
 
     @field_validator("types")
     @classmethod
@@ -59,6 +63,9 @@ class ImpactedService(BaseModel):
 
 class ImpactResponse(BaseModel):
     changed: list[str]
+    total: int  # impacted CIs in the whole answer, across pages
+    offset: int
+    next_offset: int | None = None  # where the next page starts; null on the last page
     impacted: list[ImpactedCI]
     services: list[ImpactedService]
     truncated: bool

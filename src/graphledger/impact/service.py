@@ -246,11 +246,10 @@ def impact(request: ImpactRequest) -> ImpactResponse:
         types=request.types,
         as_of=request.as_of,
     )
+    hit = [k for k in walk.order if states.get(k, State.UP) is not State.UP]
+    end = len(hit) if request.page_size is None else request.offset + request.page_size
     impacted: list[ImpactedCI] = []
-    for key_lc in walk.order:
-        state = states.get(key_lc, State.UP)
-        if state is State.UP:
-            continue
+    for key_lc in hit[request.offset : end]:
         detail = graph.details[key_lc]
         impacted.append(
             ImpactedCI(
@@ -259,27 +258,37 @@ def impact(request: ImpactRequest) -> ImpactResponse:
                 name=detail.get("name"),
                 owner=detail.get("owner"),
                 distance=walk.reached[key_lc].distance,
-                state="down" if state is State.DOWN else "degraded",
+                state="down" if states[key_lc] is State.DOWN else "degraded",
                 path=walk.path(key_lc),
             )
         )
-    services = [
-        ImpactedService(
-            key=i.key, name=i.name, owner=i.owner, state=i.state, distance=i.distance
-        )
-        for i in impacted
-        if i.class_ in CI_CLASSES and CI_CLASSES[i.class_].business_service
-    ]
+    services = []
+    for key_lc in hit:  # the summary covers every page
+        detail = graph.details[key_lc]
+        kind = CI_CLASSES.get(detail.get("class") or "")
+        if kind is not None and kind.business_service:
+            services.append(
+                ImpactedService(
+                    key=walk.reached[key_lc].key,
+                    name=detail.get("name"),
+                    owner=detail.get("owner"),
+                    state="down" if states[key_lc] is State.DOWN else "degraded",
+                    distance=walk.reached[key_lc].distance,
+                )
+            )
     services.sort(key=lambda s: (s.state != "down", s.distance, s.key))
     log.info(
         "impact.computed",
         changed=list(sources.values())[:10],
-        impacted=len(impacted),
+        impacted=len(hit),
         truncated=walk.truncated,
         as_of=request.as_of.isoformat() if request.as_of else None,
     )
     return ImpactResponse(
         changed=list(sources.values()),
+        total=len(hit),
+        offset=request.offset,
+        next_offset=end if end < len(hit) else None,
         impacted=impacted,
         services=services,
         truncated=walk.truncated,
