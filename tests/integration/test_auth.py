@@ -96,3 +96,13 @@ def test_audit_entry_carries_the_request_id_the_answer_names(client):
     assert [e["path"] for e in entries if e["request_id"] == "req-from-client"] == [
         "/api/v1/cis"
     ]
+
+
+def test_token_revoked_after_use_is_401_at_once(client):
+    response = client.post("/api/v1/tokens", json={"name": "used", "role": "viewer"})
+    token, token_id = response.json()["token"], response.json()["id"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    assert client.get("/api/v1/cis", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/tokens/{token_id}").status_code == 204
+    assert client.get("/api/v1/cis", headers=headers).status_code == 401
