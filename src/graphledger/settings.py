@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     log_json: bool = False
     log_level: str = "INFO"
 
+    # Threads that run the synchronous endpoints of one API process; the PostgreSQL pool keeps a
+    # connection for each (graphledger.db).
+    worker_threads: int = Field(default=40, ge=1)
+
     neo4j_connect_timeout_s: float = 3.0
     neo4j_query_timeout_s: float = 30.0
     pg_statement_timeout_ms: int = 30_000

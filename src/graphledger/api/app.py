@@ -4,6 +4,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from graphledger import logs
@@ -53,6 +54,9 @@ def _apply_schema_when_possible(stop: threading.Event) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The database pool is sized to this (graphledger.db), so a thread never waits on it.
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = get_settings().worker_threads
     stop = threading.Event()
     schema = threading.Thread(
         target=_apply_schema_when_possible, args=(stop,), daemon=True

@@ -1,9 +1,22 @@
 """SQL for CI heads and their journal; nothing else in this package touches the database."""
 
-from sqlalchemy import Select, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from graphledger.models import CIHead, RelationshipHead, TopologyChange
+
+# Built once: a statement made per call costs more Python time than PostgreSQL takes to answer it.
+_LIVE_DOCUMENT = select(CIHead.document, CIHead.version).where(
+    CIHead.key_lc == bindparam("key_lc"), CIHead.deleted.is_(False)
+)
+
+
+def live_document(conn: Connection, key_lc: str) -> tuple[dict[str, Any], int] | None:
+    """The document and version of a live CI, read without a session (GET /cis/{key})."""
+    row = conn.execute(_LIVE_DOCUMENT, {"key_lc": key_lc}).one_or_none()
+    return None if row is None else (row.document, row.version)
 
 
 def get_head(session: Session, key_lc: str, *, lock: bool = False) -> CIHead | None:
