@@ -89,14 +89,17 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
     )
+    # Routes are tried in order, each costing a pattern match, so the CI routes, read most, come
+    # first; the routers under /api/v1/cis/{key}/... must stay before ci_router, whose GET
+    # /{key:path} would otherwise answer them.
     for router in (
+        rootcause_router,
+        neighbourhood_router,
+        ci_router,
         health_router,
         token_router,
         registry_router,
-        rootcause_router,
         quality_router,
-        neighbourhood_router,
-        ci_router,
         relationship_router,
         impact_router,
         import_router,
