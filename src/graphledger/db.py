@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
@@ -68,19 +68,6 @@ def _ping_after_idle(engine: Engine) -> None:
 @lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
-
-
-@lru_cache
-def _autocommit_engine() -> Engine:
-    return get_engine().execution_options(isolation_level="AUTOCOMMIT")
-
-
-def read_connection() -> Connection:
-    """A pooled connection in autocommit, for the hottest reads of one statement each.
-
-    It skips the session and the BEGIN and ROLLBACK round trips of a transaction, and sees the
-    same committed data a statement in one would see. Use it as a context manager."""
-    return _autocommit_engine().connect()
 
 
 @contextmanager

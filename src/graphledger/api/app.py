@@ -28,6 +28,7 @@ from graphledger.logs import get_logger
 from graphledger.neighbourhood.router import router as neighbourhood_router
 from graphledger.outbox.applier import Drainer
 from graphledger.quality.router import router as quality_router
+from graphledger.readpool import close_read_pool
 from graphledger.reconcile.router import router as reconcile_router
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
@@ -68,6 +69,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     stop.set()
     drainer.stop()
+    await close_read_pool()
     # Closing the driver under a schema statement still in flight breaks its buffers.
     schema.join(timeout=30)
     neo4j.close_driver()

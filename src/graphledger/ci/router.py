@@ -11,7 +11,7 @@ from graphledger.auth.deps import TopologyReader, TopologyWriter
 from graphledger.ci import repository, service
 from graphledger.ci.keys import normalise
 from graphledger.ci.schemas import ChangeRead, CICreate, CIRead, CIUpdate, PendingWrite
-from graphledger.db import get_sessionmaker, read_connection, unit_of_work
+from graphledger.db import get_sessionmaker, unit_of_work
 from graphledger.graph import neo4j
 from graphledger.logs import get_logger
 from graphledger.outbox.writes import settle
@@ -152,10 +152,9 @@ def relationships(
 
 
 @router.get("/{key:path}", response_model=CIRead, responses=PROBLEMS)
-def read(key: str, principal: TopologyReader) -> Response:
-    """One CI by key, in any case."""
-    with read_connection() as conn:
-        document, version = service.read_live(conn, key)
+async def read(key: str, principal: TopologyReader) -> Response:
+    """One CI by key, in any case; awaited on the event loop, with no worker thread."""
+    document, version = await service.read_live(key)
     # Serialised here, once: returning the model would have FastAPI validate it a second time.
     body = CIRead.model_validate(document).model_dump_json(by_alias=True)
     return Response(

@@ -7,7 +7,6 @@ row and the outbox entry land together or not at all.
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from graphledger.ci import repository
@@ -81,9 +80,9 @@ def require_live(session: Session, key: str, *, lock: bool = False) -> CIHead:
     return head
 
 
-def read_live(conn: Connection, key: str) -> tuple[dict[str, Any], int]:
+async def read_live(key: str) -> tuple[dict[str, Any], int]:
     """The document and version of a live CI; 404 when there is none."""
-    found = repository.live_document(conn, normalise(key))
+    found = await repository.live_document(normalise(key))
     if found is None:
         raise NotFound(f"no CI with key {key!r}", key=key)
     return found
