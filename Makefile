@@ -8,6 +8,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+WORKERS ?= 1
 GL_PG_PORT ?= 55432
 GL_NEO4J_PORT ?= 57687
 GL_NEO4J_TEST_PORT ?= 57688
@@ -42,7 +43,7 @@ TEST_ENV := GRAPHLEDGER_ENV=test \
 .PHONY: bench help venv ui-deps chromium services-up services-down services-status migrate run test health-eval soak demo lint clean
 
 help:
-	@echo "make run            serve the API and the console (/ui) on 127.0.0.1:$(PORT)"
+	@echo "make run            serve the API and the console (/ui) on 127.0.0.1:$(PORT) (WORKERS processes)"
 	@echo "make test           run the whole test suite against real stores"
 	@echo "make health-eval     plant 200 faults in the samples, print the report's recall (test stores)"
 	@echo "make soak           a bounded mixed load (SOAK_MINUTES, SOAK_CLIENTS) with latency and memory"
@@ -86,7 +87,7 @@ migrate: venv services-up
 	$(RUN_ENV) $(BIN)/graphledger migrate
 
 run: migrate ui-deps
-	$(RUN_ENV) $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(BIN)/graphledger serve --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 test: venv ui-deps chromium
 	$(STORES) up pg

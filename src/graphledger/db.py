@@ -1,30 +1,68 @@
 """The PostgreSQL side: engine, sessions and the unit of work that commits once per request."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from graphledger.settings import get_settings
+
+# The outbox drainer, the graph schema thread and a margin, beside the worker threads.
+BACKGROUND_CONNECTIONS = 4
+PING_AFTER_IDLE_S = 1.0
 
 
 @lru_cache
 def get_engine() -> Engine:
-    """The process-wide engine, with a statement timeout so no query can pin the database."""
+    """The process-wide engine, with a statement timeout so no query can pin the database.
+
+    The pool keeps a connection for each worker thread and the background threads: a smaller one
+    opens and closes connections under load, and each opening costs PostgreSQL a new backend
+    process and both sides a SCRAM handshake."""
     settings = get_settings()
-    return create_engine(
+    engine = create_engine(
         settings.database_url,
-        pool_size=20,
-        max_overflow=20,
-        pool_pre_ping=True,
+        pool_size=settings.worker_threads + BACKGROUND_CONNECTIONS,
+        max_overflow=10,
         pool_timeout=10,
         connect_args={
             "connect_timeout": 5,
             "options": f"-c statement_timeout={settings.pg_statement_timeout_ms}",
         },
     )
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for PING_AFTER_IDLE_S.
+
+    Pinging on every checkout (pool_pre_ping) cost each request a round trip. A connection that
+    PostgreSQL dropped while it idled (a restart, an idle timeout) is still replaced before use; one
+    dropped while in steady use fails its own request, and either way the whole pool is then
+    renewed, as with pool_pre_ping."""
+
+    @event.listens_for(engine, "checkin")
+    def stamp(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(
+        dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
+    ) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise InvalidatePoolError(f"idle connection lost: {error}") from error
 
 
 @lru_cache

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     log_json: bool = False
     log_level: str = "INFO"
 
+    # Threads that run the synchronous endpoints of one API process; the PostgreSQL pool keeps a
+    # connection for each (graphledger.db).
+    worker_threads: int = Field(default=40, ge=1)
+
     neo4j_connect_timeout_s: float = 3.0
     neo4j_query_timeout_s: float = 30.0
     pg_statement_timeout_ms: int = 30_000
@@ -41,6 +45,9 @@ class Settings(BaseSettings):
     list_default_limit: int = Field(default=50, ge=1)
     list_max_limit: int = Field(default=500, ge=1)
 
+    # How long a verified token is trusted without asking the database again; it bounds how late
+    # a revocation made in another API process takes effect here (see graphledger.auth.cache).
+    token_cache_s: float = Field(default=5.0, ge=0)
     rate_limit_per_s: float = Field(default=50.0, gt=0)
     rate_limit_burst: int = Field(default=200, ge=1)
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)

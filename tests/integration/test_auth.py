@@ -79,3 +79,30 @@ def test_writes_and_denials_are_audited(client):
     assert ("POST", "/api/v1/cis", 403, "denied") in seen
     assert ("GET", "/api/v1/cis", 401, "denied") in seen
     assert ("POST", "/api/v1/tokens", 201, "ok") in seen
+
+
+def test_audit_entry_carries_the_request_id_the_answer_names(client):
+    response = client.post(
+        "/api/v1/cis",
+        json={"key": "rid", "class": "Server", "name": "rid"},
+        headers={"X-Request-Id": "req-from-client"},
+    )
+    made = client.get("/api/v1/cis/rid")
+
+    assert response.status_code == 201
+    assert response.headers["X-Request-Id"] == "req-from-client"
+    assert len(made.headers["X-Request-Id"]) == 32
+    entries = client.get("/api/v1/audit").json()["items"]
+    assert [e["path"] for e in entries if e["request_id"] == "req-from-client"] == [
+        "/api/v1/cis"
+    ]
+
+
+def test_token_revoked_after_use_is_401_at_once(client):
+    response = client.post("/api/v1/tokens", json={"name": "used", "role": "viewer"})
+    token, token_id = response.json()["token"], response.json()["id"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    assert client.get("/api/v1/cis", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/tokens/{token_id}").status_code == 204
+    assert client.get("/api/v1/cis", headers=headers).status_code == 401

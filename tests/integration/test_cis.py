@@ -20,6 +20,37 @@ def test_create_then_read_in_any_case(client):
     assert response.headers["ETag"] == '"1"'
 
 
+def test_read_after_postgres_dropped_the_read_connections_is_200(client):
+    from sqlalchemy import text
+
+    from graphledger.db import get_engine
+    from graphledger.readpool import APPLICATION_NAME
+
+    client.ci("kept")
+    assert client.get("/api/v1/cis/kept").status_code == 200
+    with get_engine().connect() as conn:
+        dropped = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name AND datname = current_database()"
+            ),
+            {"name": APPLICATION_NAME},
+        ).scalar_one()
+
+    response = client.get("/api/v1/cis/kept")
+
+    assert dropped >= 1
+    assert response.status_code == 200
+    assert response.json()["key"] == "kept"
+
+
+def test_missing_ci_is_404_problem(client):
+    response = client.get("/api/v1/cis/nowhere/at-all")
+
+    assert response.status_code == 404
+    assert response.json()["type"].endswith("not-found")
+
+
 def test_duplicate_key_in_other_case_is_409(client):
     client.ci("db-1", "Database")
     response = client.post(

@@ -4,6 +4,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from graphledger import logs
@@ -27,6 +28,7 @@ from graphledger.logs import get_logger
 from graphledger.neighbourhood.router import router as neighbourhood_router
 from graphledger.outbox.applier import Drainer
 from graphledger.quality.router import router as quality_router
+from graphledger.readpool import close_read_pool
 from graphledger.reconcile.router import router as reconcile_router
 from graphledger.relationship.router import router as relationship_router
 from graphledger.rootcause.router import router as rootcause_router
@@ -53,6 +55,9 @@ def _apply_schema_when_possible(stop: threading.Event) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The database pool is sized to this (graphledger.db), so a thread never waits on it.
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = get_settings().worker_threads
     stop = threading.Event()
     schema = threading.Thread(
         target=_apply_schema_when_possible, args=(stop,), daemon=True
@@ -64,6 +69,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     stop.set()
     drainer.stop()
+    await close_read_pool()
     # Closing the driver under a schema statement still in flight breaks its buffers.
     schema.join(timeout=30)
     neo4j.close_driver()
@@ -85,14 +91,17 @@ def create_app(*, run_drainer: bool = True) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
     )
+    # Routes are tried in order, each costing a pattern match, so the CI routes, read most, come
+    # first; the routers under /api/v1/cis/{key}/... must stay before ci_router, whose GET
+    # /{key:path} would otherwise answer them.
     for router in (
+        rootcause_router,
+        neighbourhood_router,
+        ci_router,
         health_router,
         token_router,
         registry_router,
-        rootcause_router,
         quality_router,
-        neighbourhood_router,
-        ci_router,
         relationship_router,
         impact_router,
         import_router,

@@ -2,9 +2,8 @@
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -150,35 +149,59 @@ async def _refuse_nul(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def install(app: FastAPI, *, max_body_bytes: int, max_import_bytes: int) -> None:
-    """Add the middleware, outermost last."""
+class Audit:
+    """Gives each request an id (X-Request-Id) and writes the audit entry of each write and each
+    denied API request before its answer leaves, so a client reading the log next finds it.
 
-    @app.middleware("http")
-    async def audit(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    A plain ASGI middleware: the reads that make up most traffic pass with one header added and no
+    extra task, stream or thread hop per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         request.state.request_id = request_id
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request_id
-        is_api = request.url.path.startswith("/api/")
-        if is_api and (
-            request.method in WRITE_METHODS or response.status_code in (401, 403)
-        ):
-            principal = getattr(request.state, "principal", None)
-            entity = getattr(request.state, "audit_entity", None)
-            await run_in_threadpool(
-                record,
-                actor=principal.name if principal else "anonymous",
-                role=principal.role if principal else None,
-                method=request.method,
-                path=request.url.path,
-                status=response.status_code,
-                request_id=request_id,
-                detail={"entity": entity} if entity else None,
-            )
-        return response
+        id_header = (b"x-request-id", request_id.encode("latin-1"))
+        is_api = scope["path"].startswith("/api/")
+        is_write = scope["method"] in WRITE_METHODS
 
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if is_api and (is_write or status in (401, 403)):
+                    await _audit(request, request_id, status)
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), id_header],
+                }
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def _audit(request: Request, request_id: str, status: int) -> None:
+    principal = getattr(request.state, "principal", None)
+    entity = getattr(request.state, "audit_entity", None)
+    await run_in_threadpool(
+        record,
+        actor=principal.name if principal else "anonymous",
+        role=principal.role if principal else None,
+        method=request.method,
+        path=request.url.path,
+        status=status,
+        request_id=request_id,
+        detail={"entity": entity} if entity else None,
+    )
+
+
+def install(app: FastAPI, *, max_body_bytes: int, max_import_bytes: int) -> None:
+    """Add the middleware, outermost last."""
+    app.add_middleware(Audit)
     app.add_middleware(
         BodyLimit,
         max_bytes=max_body_bytes,

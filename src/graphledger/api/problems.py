@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -116,7 +117,13 @@ def install(app: FastAPI) -> None:
             problem.to_problem(request.url.path), {"Retry-After": "5"}
         )
 
-    for kind in (ServiceUnavailable, SessionExpired, TransientError, OperationalError):
+    for kind in (
+        ServiceUnavailable,
+        SessionExpired,
+        TransientError,
+        OperationalError,
+        psycopg.OperationalError,  # reads on the event loop (graphledger.readpool)
+    ):
         app.add_exception_handler(kind, store_down)
 
     @app.exception_handler(DBAPIError)

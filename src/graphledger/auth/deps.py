@@ -1,11 +1,13 @@
 """FastAPI dependencies: the caller's principal, checked against the roles a route allows."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from graphledger.auth import roles
+from graphledger.auth.cache import principals
 from graphledger.auth.ratelimit import limiter
 from graphledger.auth.service import Principal, authenticate, hash_token
 from graphledger.db import get_sessionmaker
@@ -35,8 +37,11 @@ def _presented_token(request: Request) -> tuple[str | None, bool]:
     return None, False
 
 
-def current_principal(request: Request) -> Principal:
-    """The authenticated caller; 401 without a valid bearer token or session cookie."""
+async def current_principal(request: Request) -> Principal:
+    """The authenticated caller; 401 without a valid bearer token or session cookie.
+
+    Runs on the event loop: a token verified in the last few seconds needs no database and no
+    worker thread (graphledger.auth.cache); only a miss looks the token up in a thread."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -52,19 +57,29 @@ def current_principal(request: Request) -> Principal:
             f"a write with the session cookie needs the {CSRF_HEADER} header",
             reason="csrf",
         )
-    with get_sessionmaker()() as session:
-        principal = authenticate(session, token)
+    token_hash = hash_token(token)
+    principal = principals().get(token_hash)
     if principal is None:
-        raise Unauthenticated("the token is unknown, revoked or expired")
+        principal = await run_in_threadpool(_look_up, token)
+        if principal is None:
+            raise Unauthenticated("the token is unknown, revoked or expired")
+        principals().put(token_hash, principal)
     request.state.principal = principal
-    limiter().take(hash_token(token.strip()))
+    limiter().take(token_hash)
     return principal
 
 
-def require(allowed: frozenset[str]) -> Callable[..., Principal]:
+def _look_up(token: str) -> Principal | None:
+    with get_sessionmaker()() as session:
+        return authenticate(session, token)
+
+
+def require(allowed: frozenset[str]) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets through only the given roles (403 for the others)."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(
+        principal: Annotated[Principal, Depends(current_principal)],
+    ) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(
                 f"role {principal.role!r} may not do this; allowed: {', '.join(sorted(allowed))}",

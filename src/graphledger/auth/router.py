@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from graphledger.auth.cache import principals
 from graphledger.auth.deps import Admin
 from graphledger.auth.service import create_token
 from graphledger.db import unit_of_work
@@ -66,4 +67,6 @@ def revoke_token(token_id: uuid.UUID, principal: Admin) -> None:
         if row is None:
             raise NotFound(f"no token {token_id}")
         row.revoked_at = utcnow()
+    # After the commit: forgetting it earlier would let a request in between cache it again.
+    principals().forget(token_id)
     log.info("token.revoked", token_id=str(token_id), by=principal.name)

@@ -17,11 +17,12 @@ from graphledger.settings import get_settings
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: a token's name and role."""
+    """The caller: a token's name and role, and when the token expires (None: never)."""
 
     name: str
     role: str
     token_id: uuid.UUID | None = None
+    expires_at: datetime | None = None
 
 
 def hash_token(token: str) -> str:
@@ -45,7 +46,9 @@ def authenticate(session: Session, token: str) -> Principal | None:
         or (row.expires_at and row.expires_at <= now)
     ):
         return None
-    return Principal(name=row.name, role=row.role, token_id=row.id)
+    return Principal(
+        name=row.name, role=row.role, token_id=row.id, expires_at=row.expires_at
+    )
 
 
 def create_token(

@@ -1,9 +1,25 @@
 """SQL for CI heads and their journal; nothing else in this package touches the database."""
 
-from sqlalchemy import Select, select
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from graphledger.models import CIHead, RelationshipHead, TopologyChange
+from graphledger.readpool import compiled, read_pool
+
+# Compiled once, and awaited on the event loop (graphledger.readpool): the most frequent read.
+_LIVE_DOCUMENT = compiled(
+    select(CIHead.document, CIHead.version).where(
+        CIHead.key_lc == bindparam("key_lc"), CIHead.deleted.is_(False)
+    )
+)
+
+
+async def live_document(key_lc: str) -> tuple[dict[str, Any], int] | None:
+    """The document and version of a live CI (GET /cis/{key})."""
+    row = await read_pool().fetch_one(_LIVE_DOCUMENT, {"key_lc": key_lc})
+    return None if row is None else (row[0], row[1])
 
 
 def get_head(session: Session, key_lc: str, *, lock: bool = False) -> CIHead | None:

@@ -152,12 +152,14 @@ def relationships(
 
 
 @router.get("/{key:path}", response_model=CIRead, responses=PROBLEMS)
-def read(key: str, principal: TopologyReader, response: Response) -> CIRead:
-    """One CI by key, in any case."""
-    with get_sessionmaker()() as session:
-        head = service.require_live(session, key)
-    response.headers["ETag"] = etag(head.version)
-    return CIRead.model_validate(head.document)
+async def read(key: str, principal: TopologyReader) -> Response:
+    """One CI by key, in any case; awaited on the event loop, with no worker thread."""
+    document, version = await service.read_live(key)
+    # Serialised here, once: returning the model would have FastAPI validate it a second time.
+    body = CIRead.model_validate(document).model_dump_json(by_alias=True)
+    return Response(
+        body, media_type="application/json", headers={"ETag": etag(version)}
+    )
 
 
 @router.patch("/{key:path}", response_model=CIRead, responses=PROBLEMS)

@@ -80,6 +80,14 @@ def require_live(session: Session, key: str, *, lock: bool = False) -> CIHead:
     return head
 
 
+async def read_live(key: str) -> tuple[dict[str, Any], int]:
+    """The document and version of a live CI; 404 when there is none."""
+    found = await repository.live_document(normalise(key))
+    if found is None:
+        raise NotFound(f"no CI with key {key!r}", key=key)
+    return found
+
+
 def check_version(head: CIHead, if_match: int | None) -> None:
     """412 when the caller read an older version than the one stored."""
     if if_match is not None and if_match != head.version:
