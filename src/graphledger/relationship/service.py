@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from graphledger.ci import repository as ci_repository
 from graphledger.ci.keys import normalise
+from graphledger.ci.repository import LiveKey
 from graphledger.errors import Conflict, NotFound, Unprocessable
 from graphledger.models import CIHead, OutboxEntry, RelationshipHead
 from graphledger.outbox.journal import record_change
@@ -15,9 +16,9 @@ from graphledger.relationship import repository
 
 
 def new_document(
-    source: CIHead,
+    source: CIHead | LiveKey,
     type_: str,
-    target: CIHead,
+    target: CIHead | LiveKey,
     now: datetime,
     weight: float | None = None,
     attributes: dict[str, Any] | None = None,
