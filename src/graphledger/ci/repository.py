@@ -65,7 +65,8 @@ def head_rows_for_update(session: Session, keys_lc: list[str]) -> dict[str, Head
     """Heads for many keys at once as plain rows, deleted ones included, locked in key order."""
     if not keys_lc:
         return {}
-    rows = session.execute(
+    # Plain rows from the connection: the ORM result layer cost more than the query itself.
+    rows = session.connection().execute(
         select(
             CIHead.key_lc,
             CIHead.key,
@@ -86,7 +87,7 @@ def live_keys(session: Session, keys_lc: list[str]) -> dict[str, LiveKey]:
     ends (share locks taken in key order, so two writers cannot deadlock)."""
     if not keys_lc:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(CIHead.key_lc, CIHead.key)
         .where(among(CIHead.key_lc, keys_lc, String()), CIHead.deleted.is_(False))
         .order_by(CIHead.key_lc)

@@ -10,8 +10,8 @@ import changes a field only when that source ranks no higher than the import's o
 field is kept and listed under `kept` in the report. Manual edits (source `api`) rank highest.
 """
 
+import dataclasses
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -335,6 +335,7 @@ class _Write:
     head: HeadRow | None
     before: dict[str, Any] | None
     after: dict[str, Any]
+    identifiers: set[tuple[str, str]] = dataclasses.field(default_factory=set)
 
 
 def _match_in_chunk(
@@ -342,13 +343,14 @@ def _match_in_chunk(
     item: CIItem,
     heads: dict[str, HeadRow],
     hits: dict[tuple[str, str], list[tuple[str, str]]],
+    own: set[tuple[str, str]],
 ) -> str | None:
-    """`identify.match` over prefetched heads and identifier hits."""
+    """`identify.match` over prefetched heads and identifier hits; `own`: the item's."""
     key_lc = item.key.lower()
     head = heads.get(key_lc)
     if head is not None and not head.deleted:
         return key_lc
-    wanted = identify.identifiers_of(item.class_, item.attributes) - run.shared
+    wanted = own - run.shared
     candidates: dict[str, list[str]] = {}
     for kind, value in sorted(wanted):
         for found_lc, found_class in hits.get((kind, value), []):
@@ -451,7 +453,7 @@ def _changes(
 
 
 def _prefetch_cis(
-    run: _Run, items: list[CIItem]
+    run: _Run, items: list[CIItem], own: list[set[tuple[str, str]]]
 ) -> tuple[
     dict[str, HeadRow],
     dict[tuple[str, str], list[tuple[str, str]]],
@@ -465,9 +467,9 @@ def _prefetch_cis(
     wanted = sorted(
         {
             pair
-            for i in items
+            for i, pairs in zip(items, own, strict=True)
             if i.key.lower() not in heads or heads[i.key.lower()].deleted
-            for pair in identify.identifiers_of(i.class_, i.attributes) - run.shared
+            for pair in pairs - run.shared
         }
     )
     hits: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -488,17 +490,18 @@ def _load_ci_chunk(run: _Run, items: list[CIItem]) -> int:
     A chunk stops before an item that touches a CI or identifier an earlier item of the chunk
     touches, so every item sees its predecessors' writes as it would one by one.
     """
-    heads, hits, sources = _prefetch_cis(run, items)
+    own = [identify.identifiers_of(i.class_, i.attributes) for i in items]
+    heads, hits, sources = _prefetch_cis(run, items, own)
     writes: list[_Write] = []
     claimed: set[Any] = set()
     mapped: dict[str, str] = {}
     seen: list[tuple[str, str]] = []
     taken = 0
-    for item in items:
+    for item, pairs in zip(items, own, strict=True):
         claims: set[Any] = {item.key.lower()}
-        claims |= identify.identifiers_of(item.class_, item.attributes) - run.shared
+        claims |= pairs - run.shared
         try:
-            matched = _match_in_chunk(run, item, heads, hits)
+            matched = _match_in_chunk(run, item, heads, hits, pairs)
             if matched is not None:
                 claims.add(matched)
             if claims & claimed:
@@ -523,9 +526,15 @@ def _load_ci_chunk(run: _Run, items: list[CIItem]) -> int:
         if write is None:
             run.report.cis.unchanged += 1
             continue
-        claimed |= identify.identifiers_of(
-            write.after["class"], write.after.get("attributes") or {}
+        # A new CI carries what the item carries; an update may merge in stored attributes.
+        write.identifiers = (
+            pairs
+            if write.before is None
+            else identify.identifiers_of(
+                write.after["class"], write.after.get("attributes") or {}
+            )
         )
+        claimed |= write.identifiers
         writes.append(write)
     _write_cis(run, writes)
     # Only now, with the chunk written: a refused chunk must leave the run as it found it.
@@ -564,9 +573,7 @@ def _write_cis(run: _Run, writes: list[_Write]) -> None:
                 "after": after,
             }
         )
-        identifiers[write.key_lc] = identify.identifiers_of(
-            after["class"], after.get("attributes") or {}
-        )
+        identifiers[write.key_lc] = write.identifiers
         field_rows += [
             (write.key_lc, f, run.source)
             for f in ci_service.changed_fields(write.before, after)
@@ -653,20 +660,24 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
     live = rel_repository.live_triples(session, wanted)
     new_heads: list[rel_repository.NewHead] = []
     rows: list[dict[str, Any]] = []
-    for item, source, target in planned:
+    changes = run.report.changes
+    unchanged = 0
+    for (item, source, target), rel_id in zip(
+        planned, rel_service.random_ids(len(planned)), strict=True
+    ):
         triple = (source.key_lc, item.type, target.key_lc)
         if triple in live:
-            run.report.relationships.unchanged += 1
+            unchanged += 1
             continue
         live.add(triple)
-        document = rel_service.new_document(source, item.type, target, run.now)
-        new_heads.append(
-            rel_repository.NewHead(uuid.UUID(document["id"]), *triple, document)
+        document = rel_service.new_document(
+            source, item.type, target, run.now, rel_id=rel_id
         )
+        new_heads.append(rel_repository.NewHead(rel_id, *triple, document))
         rows.append(
             {
                 "entity": "relationship",
-                "entity_id": document["id"],
+                "entity_id": rel_id,
                 "op": "create",
                 "ci_keys": [source.key_lc, target.key_lc],
                 "actor": run.actor,
@@ -676,14 +687,15 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
                 "after": document,
             }
         )
-        run.report.relationships.created += 1
-        run.report.changes.append(
+        changes.append(
             {
                 "entity": "relationship",
                 "op": "created",
                 "item": f"{source.key} {item.type} {target.key}",
             }
         )
+    run.report.relationships.unchanged += unchanged
+    run.report.relationships.created += len(rows)
     rel_repository.add_heads(session, new_heads, run.now)
     run.entry_ids += record_changes(session, rows)
     return len(plain)

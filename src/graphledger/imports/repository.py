@@ -33,7 +33,8 @@ def keys_by_identifiers(
         kind=String(),
         value=String(),
     )
-    rows = session.execute(
+    # Plain rows from the connection: the ORM result layer cost more than the query itself.
+    rows = session.connection().execute(
         select(CIIdentifier.kind, CIIdentifier.value, CIHead.key_lc, CIHead.class_name)
         .join(
             wanted,
@@ -61,7 +62,7 @@ def field_sources_of(session: Session, keys_lc: list[str]) -> dict[str, dict[str
     found: dict[str, dict[str, str]] = {}
     if not keys_lc:
         return found
-    rows = session.execute(
+    rows = session.connection().execute(
         select(CIFieldSource.key_lc, CIFieldSource.field, CIFieldSource.source).where(
             among(CIFieldSource.key_lc, keys_lc, String())
         )

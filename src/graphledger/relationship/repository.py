@@ -15,7 +15,7 @@ from graphledger.models import RelationshipHead
 class NewHead(NamedTuple):
     """A new relationship's head."""
 
-    id: uuid.UUID
+    id: str
     source_lc: str
     type: str
     target_lc: str
@@ -56,7 +56,8 @@ def live_triples(
         t=String(),
         g=String(),
     )
-    rows = session.execute(
+    # Plain rows from the connection: the ORM result layer cost more than the query itself.
+    rows = session.connection().execute(
         select(
             RelationshipHead.source_lc,
             RelationshipHead.type,
@@ -79,7 +80,16 @@ def add_heads(session: Session, heads: list[NewHead], at: datetime) -> None:
     if not heads:
         return
     rows = json_rows(
-        [h._asdict() for h in heads],
+        [
+            {
+                "id": h.id,
+                "source_lc": h.source_lc,
+                "type": h.type,
+                "target_lc": h.target_lc,
+                "document": h.document,
+            }
+            for h in heads
+        ],
         id=Uuid(),
         source_lc=String(),
         type=String(),

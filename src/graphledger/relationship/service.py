@@ -1,5 +1,6 @@
 """The relationship write path: both ends live, type known, no duplicate; journal and outbox."""
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,18 @@ from graphledger.outbox.journal import record_change
 from graphledger.relationship import repository
 
 
+def random_ids(count: int) -> list[str]:
+    """`count` new relationship ids (random UUIDs as text) from one read of the random source.
+
+    A bulk import makes tens of thousands; one system call each was most of their cost.
+    """
+    raw = os.urandom(16 * count)
+    return [
+        str(uuid.UUID(bytes=raw[i : i + 16], version=4))
+        for i in range(0, 16 * count, 16)
+    ]
+
+
 def new_document(
     source: CIHead | LiveKey,
     type_: str,
@@ -22,10 +35,11 @@ def new_document(
     now: datetime,
     weight: float | None = None,
     attributes: dict[str, Any] | None = None,
+    rel_id: str | None = None,
 ) -> dict[str, Any]:
     """The journal document of a new relationship between two live CIs."""
     return {
-        "id": str(uuid.uuid4()),
+        "id": rel_id or str(uuid.uuid4()),
         "source": source.key,
         "source_lc": source.key_lc,
         "type": type_,
