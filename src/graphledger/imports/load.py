@@ -13,6 +13,7 @@ field is kept and listed under `kept` in the report. Manual edits (source `api`)
 import dataclasses
 import time
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -843,7 +844,11 @@ def load(
         ignored_columns=batch.ignored_columns,
     )
     report.rejected = [asdict(r) for r in batch.rejected]
-    with get_sessionmaker()() as session:
+    # Each committed chunk goes to the graph on a worker of its own while the next chunk is
+    # written: one worker, so chunks reach Neo4j in the order they were committed.
+    settler = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="settle")
+    settling: list[futures.Future[bool]] = []
+    with settler, get_sessionmaker()() as session:
         run = _Run(session, report, actor, f"import:{fmt}")
         run.shared = identify.shared_in_input(
             [(c.key, c.class_, c.attributes) for c in batch.cis]
@@ -864,7 +869,7 @@ def load(
                 start += taken
                 if not dry_run:
                     session.commit()
-                    run.applied = settle(run.entry_ids) and run.applied
+                    settling.append(settler.submit(settle, run.entry_ids))
                     run.entry_ids = []
                 if progress is not None:
                     progress(taken)
@@ -878,6 +883,7 @@ def load(
             session.rollback()
         else:
             session.commit()
+        run.applied = all([done.result() for done in settling])
     parts = (report.cis, report.relationships, report.assets)
     report.created = sum(p.created for p in parts)
     report.updated = sum(p.updated for p in parts)

@@ -10,13 +10,14 @@ import json
 import threading
 import time
 from collections.abc import Sequence
+from concurrent import futures
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ClientError
-from sqlalchemy import BigInteger, Row, case, func, select, text, update
+from sqlalchemy import BigInteger, Row, case, func, select, text, true, update
 from sqlalchemy.orm import Session
 
 from graphledger.db import among, get_sessionmaker
@@ -30,6 +31,9 @@ log = get_logger(__name__)
 
 DRAIN_LOCK = 0x6772_6C65  # "grle": one outbox drainer at a time
 MAX_ATTEMPTS = 5
+# Applies a batch to Neo4j while the drainer reads the next one from PostgreSQL. One worker:
+# batches still reach the graph one at a time and in order.
+_applier = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-apply")
 
 
 @dataclass
@@ -196,30 +200,38 @@ def _apply(batches: list[tuple[str, list[dict[str, Any]]]]) -> None:
         neo.execute_write(work)
 
 
-def _pending(session: Session, limit: int) -> Sequence[Row[Any]]:
-    """The oldest pending entries with their changes, as plain rows.
+def _pending(
+    session: Session, limit: int, after: int | None = None
+) -> Sequence[Row[Any]]:
+    """The oldest pending entries (past entry `after`, when given) with their changes.
 
     Only the document the graph needs is read (`after`, or `before` for a delete): decoding
     both JSON documents of every change cost as much as applying it.
     """
     deleting = TopologyChange.op == "delete"
-    return session.execute(
-        select(
-            OutboxEntry.id.label("entry_id"),
-            OutboxEntry.attempts,
-            TopologyChange.id,
-            TopologyChange.entity,
-            TopologyChange.entity_id,
-            TopologyChange.op,
-            TopologyChange.at,
-            case((deleting, TopologyChange.before)).label("before"),
-            case((~deleting, TopologyChange.after)).label("after"),
+    past = OutboxEntry.id > after if after is not None else true()
+    # Plain rows from the connection: the ORM result layer cost as much as the query.
+    return (
+        session.connection()
+        .execute(
+            select(
+                OutboxEntry.id.label("entry_id"),
+                OutboxEntry.attempts,
+                TopologyChange.id,
+                TopologyChange.entity,
+                TopologyChange.entity_id,
+                TopologyChange.op,
+                TopologyChange.at,
+                case((deleting, TopologyChange.before)).label("before"),
+                case((~deleting, TopologyChange.after)).label("after"),
+            )
+            .join(TopologyChange, TopologyChange.id == OutboxEntry.change_id)
+            .where(OutboxEntry.status == "pending", past)
+            .order_by(OutboxEntry.id)
+            .limit(limit)
         )
-        .join(TopologyChange, TopologyChange.id == OutboxEntry.change_id)
-        .where(OutboxEntry.status == "pending")
-        .order_by(OutboxEntry.id)
-        .limit(limit)
-    ).all()
+        .all()
+    )
 
 
 def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
@@ -238,12 +250,18 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
             text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": DRAIN_LOCK}
         ).scalar():
             return result
-        while True:
-            pending = _pending(session, batch)
-            if not pending:
-                break
+        pending = _pending(session, batch)
+        while pending:
+            ahead: Sequence[Row[Any]] = []
+            applying = _applier.submit(_apply, _batches(pending))
+            if len(pending) == batch:
+                # While Neo4j applies this batch, read the next: it starts past this one.
+                try:
+                    ahead = _pending(session, batch, after=pending[-1].entry_id)
+                finally:
+                    futures.wait([applying])
             try:
-                _apply(_batches(pending))
+                applying.result()
             except (ClientError, UnknownType) as error:
                 # A statement the graph refuses: isolate it so one bad entry cannot block the rest.
                 session.rollback()
@@ -265,7 +283,8 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
                 return result
             breaker.tried(True)
             now = datetime.now(UTC)
-            session.execute(
+            # Past the ORM, which would fetch the ids back to refresh its identity map.
+            session.connection().execute(
                 update(OutboxEntry)
                 .where(
                     among(OutboxEntry.id, [p.entry_id for p in pending], BigInteger())
@@ -275,8 +294,7 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
                 )
             )
             result.applied += len(pending)
-            if len(pending) < batch:
-                break
+            pending = ahead
         session.commit()
     if result.applied:
         log.info("outbox.drained", applied=result.applied)

@@ -17,15 +17,21 @@ from graphledger.relationship import repository
 
 
 def random_ids(count: int) -> list[str]:
-    """`count` new relationship ids (random UUIDs as text) from one read of the random source.
+    """`count` new relationship ids (random version 4 UUIDs as text) from one random read.
 
-    A bulk import makes tens of thousands; one system call each was most of their cost.
+    A bulk import makes tens of thousands; a system call and a UUID object each were most of
+    their cost. The version nibble is set to 4 and the variant bits to 10, as uuid4 does.
     """
-    raw = os.urandom(16 * count)
-    return [
-        str(uuid.UUID(bytes=raw[i : i + 16], version=4))
-        for i in range(0, 16 * count, 16)
-    ]
+    digits = os.urandom(16 * count).hex()
+    ids = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start : start + 32]
+        variant = _VARIANT[h[16]]
+        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return ids
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def new_document(
