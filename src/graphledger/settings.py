@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
 
     outbox_poll_s: float = 1.0
-    outbox_batch: int = 500
+    outbox_batch: int = 5000
     outbox_retry_after_failure_s: float = 2.0
 
     health_stale_days: int = Field(default=30, ge=1)

@@ -3,7 +3,7 @@
 import pytest
 
 from graphledger.ci.keys import key_problem
-from graphledger.graph.neo4j import cypher
+from graphledger.graph.neo4j import cypher, typed_cypher
 from graphledger.graph.registry import RELATIONSHIP_TYPES, Impact, impact_types
 
 
@@ -45,7 +45,20 @@ def test_impact_types_can_be_narrowed():
     }
 
 
-def test_every_relationship_type_has_an_id_index():
+def test_every_relationship_type_has_a_unique_id():
     schema = cypher("schema/constraints")
     for name in RELATIONSHIP_TYPES:
-        assert f"[r:{name}]" in schema, f"no index on {name}.id in cypher/schema"
+        assert f"FOR ()-[r:{name}]-() REQUIRE r.id IS UNIQUE" in schema, name
+
+
+@pytest.mark.parametrize("name", ["relationship/upsert", "relationship/delete"])
+def test_typed_statements_take_the_registry_type(name):
+    text = typed_cypher(name, "RUNS_ON")
+
+    assert "[r:RUNS_ON {id: row.id}]" in text
+    assert "REL_TYPE" not in text
+
+
+def test_typed_statements_refuse_a_type_the_registry_lacks():
+    with pytest.raises(KeyError):
+        typed_cypher("relationship/upsert", "RUNS_ON]->() DETACH DELETE (n")

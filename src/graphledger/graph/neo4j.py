@@ -17,6 +17,7 @@ from neo4j import (
 )
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
+from graphledger.graph.registry import RELATIONSHIP_TYPES
 from graphledger.logs import get_logger
 from graphledger.settings import get_settings
 
@@ -59,6 +60,19 @@ def cypher(name: str) -> str:
     if not _NAME.match(name):
         raise ValueError(f"bad cypher name {name!r}")
     return (CYPHER_DIR / f"{name}.cypher").read_text()
+
+
+TYPE_SLOT = "REL_TYPE"
+
+
+@cache
+def typed_cypher(name: str, rel_type: str) -> str:
+    """A named statement written for one relationship type: its REL_TYPE slot holds the name the
+    registry declares (a KeyError for a type it does not know), never a string from input."""
+    text = cypher(name)
+    if TYPE_SLOT not in text:
+        raise ValueError(f"cypher {name!r} has no {TYPE_SLOT} slot")
+    return text.replace(TYPE_SLOT, RELATIONSHIP_TYPES[rel_type].name)
 
 
 def timed() -> Any:

@@ -114,6 +114,8 @@ def identifiers_of(class_: str, attributes: dict[str, Any]) -> set[tuple[str, st
             continue
         for name in names:
             raw = attributes.get(name)
+            if raw is None:
+                continue
             for value in raw if isinstance(raw, list) else [raw]:
                 normalised = NORMALISERS[kind](value)
                 if normalised is not None:

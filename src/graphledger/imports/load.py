@@ -10,8 +10,10 @@ import changes a field only when that source ranks no higher than the import's o
 field is kept and listed under `kept` in the report. Manual edits (source `api`) rank highest.
 """
 
+import dataclasses
 import time
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from graphledger.ci import repository as ci_repository
 from graphledger.ci import service as ci_service
+from graphledger.ci.repository import HeadRow, LiveKey
 from graphledger.ci.schemas import CICreate, CIUpdate
 from graphledger.db import get_sessionmaker
 from graphledger.errors import GraphledgerError, Unprocessable
@@ -35,7 +38,6 @@ from graphledger.imports.model import (
     RelationshipItem,
 )
 from graphledger.logs import get_logger
-from graphledger.models import CIHead
 from graphledger.outbox.journal import record_changes
 from graphledger.outbox.writes import settle
 from graphledger.relationship import repository as rel_repository
@@ -44,7 +46,7 @@ from graphledger.relationship import service as rel_service
 log = get_logger(__name__)
 
 STALE = "_stale"  # reserved attribute: set while a source no longer reports the CI
-CHUNK = 500  # items read, written, committed and applied to the graph together
+CHUNK = 5000  # items read, written, committed and applied to the graph together
 RANKS = {
     "api": 100,
     "import:csv-cis": 60,
@@ -331,23 +333,25 @@ class _Write:
 
     item: CIItem
     key_lc: str
-    head: CIHead | None
+    head: HeadRow | None
     before: dict[str, Any] | None
     after: dict[str, Any]
+    identifiers: set[tuple[str, str]] = dataclasses.field(default_factory=set)
 
 
 def _match_in_chunk(
     run: _Run,
     item: CIItem,
-    heads: dict[str, CIHead],
+    heads: dict[str, HeadRow],
     hits: dict[tuple[str, str], list[tuple[str, str]]],
+    own: set[tuple[str, str]],
 ) -> str | None:
-    """`identify.match` over prefetched heads and identifier hits."""
+    """`identify.match` over prefetched heads and identifier hits; `own`: the item's."""
     key_lc = item.key.lower()
     head = heads.get(key_lc)
     if head is not None and not head.deleted:
         return key_lc
-    wanted = identify.identifiers_of(item.class_, item.attributes) - run.shared
+    wanted = own - run.shared
     candidates: dict[str, list[str]] = {}
     for kind, value in sorted(wanted):
         for found_lc, found_class in hits.get((kind, value), []):
@@ -367,7 +371,7 @@ def _plan_ci(
     run: _Run,
     item: CIItem,
     matched: str | None,
-    heads: dict[str, CIHead],
+    heads: dict[str, HeadRow],
     sources: dict[str, dict[str, str]],
 ) -> _Write | None:
     """What writing one item changes (None: unchanged); raises when the item is refused."""
@@ -450,23 +454,23 @@ def _changes(
 
 
 def _prefetch_cis(
-    run: _Run, items: list[CIItem]
+    run: _Run, items: list[CIItem], own: list[set[tuple[str, str]]]
 ) -> tuple[
-    dict[str, CIHead],
+    dict[str, HeadRow],
     dict[tuple[str, str], list[tuple[str, str]]],
     dict[str, dict[str, str]],
 ]:
     """Heads, identifier hits and field sources for a chunk: four queries at most."""
     session = run.session
-    heads = ci_repository.heads_for_update(
+    heads = ci_repository.head_rows_for_update(
         session, sorted({i.key.lower() for i in items})
     )
     wanted = sorted(
         {
             pair
-            for i in items
+            for i, pairs in zip(items, own, strict=True)
             if i.key.lower() not in heads or heads[i.key.lower()].deleted
-            for pair in identify.identifiers_of(i.class_, i.attributes) - run.shared
+            for pair in pairs - run.shared
         }
     )
     hits: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -476,7 +480,7 @@ def _prefetch_cis(
         ):
             hits.setdefault((kind, value), []).append((found_lc, found_class))
     more = sorted({k for found in hits.values() for k, _ in found} - set(heads))
-    heads.update(ci_repository.heads_for_update(session, more))
+    heads.update(ci_repository.head_rows_for_update(session, more))
     live = sorted(k for k, h in heads.items() if not h.deleted)
     return heads, hits, repository.field_sources_of(session, live)
 
@@ -487,15 +491,18 @@ def _load_ci_chunk(run: _Run, items: list[CIItem]) -> int:
     A chunk stops before an item that touches a CI or identifier an earlier item of the chunk
     touches, so every item sees its predecessors' writes as it would one by one.
     """
-    heads, hits, sources = _prefetch_cis(run, items)
+    own = [identify.identifiers_of(i.class_, i.attributes) for i in items]
+    heads, hits, sources = _prefetch_cis(run, items, own)
     writes: list[_Write] = []
     claimed: set[Any] = set()
+    mapped: dict[str, str] = {}
+    seen: list[tuple[str, str]] = []
     taken = 0
-    for item in items:
+    for item, pairs in zip(items, own, strict=True):
         claims: set[Any] = {item.key.lower()}
-        claims |= identify.identifiers_of(item.class_, item.attributes) - run.shared
+        claims |= pairs - run.shared
         try:
-            matched = _match_in_chunk(run, item, heads, hits)
+            matched = _match_in_chunk(run, item, heads, hits, pairs)
             if matched is not None:
                 claims.add(matched)
             if claims & claimed:
@@ -513,39 +520,46 @@ def _load_ci_chunk(run: _Run, items: list[CIItem]) -> int:
         key_lc = write.key_lc if write is not None else matched
         assert key_lc is not None
         if matched is not None:
-            run.key_map[item.key.lower()] = matched
+            mapped[item.key.lower()] = matched
         if item.scope is not None:
             run.sightings[(item.scope, key_lc)] = seen_at
-            run.seen.setdefault(item.scope, set()).add(key_lc)
+            seen.append((item.scope, key_lc))
         if write is None:
             run.report.cis.unchanged += 1
             continue
-        claimed |= identify.identifiers_of(
-            write.after["class"], write.after.get("attributes") or {}
+        # A new CI carries what the item carries; an update may merge in stored attributes.
+        write.identifiers = (
+            pairs
+            if write.before is None
+            else identify.identifiers_of(
+                write.after["class"], write.after.get("attributes") or {}
+            )
         )
+        claimed |= write.identifiers
         writes.append(write)
     _write_cis(run, writes)
+    # Only now, with the chunk written: a refused chunk must leave the run as it found it.
+    run.key_map.update(mapped)
+    for scope, key_lc in seen:
+        run.seen.setdefault(scope, set()).add(key_lc)
     return taken
 
 
 def _write_cis(run: _Run, writes: list[_Write]) -> None:
     """Heads, journal, outbox, identifiers, field sources and sightings of a chunk, in bulk."""
     session = run.session
+    heads: list[HeadRow] = []
     rows: list[dict[str, Any]] = []
     identifiers: dict[str, set[tuple[str, str]]] = {}
     field_rows: list[tuple[str, str, str]] = []
     for write in writes:
         after, head = write.after, write.head
-        if head is None:
-            head = CIHead(key_lc=write.key_lc, created_at=run.now)
-            session.add(head)
-        head.key = head.key if write.before is not None else after["key"]
-        head.class_name, head.version, head.deleted = (
-            after["class"],
-            after["version"],
-            False,
+        key = (
+            head.key if head is not None and write.before is not None else after["key"]
         )
-        head.document, head.updated_at = after, run.now
+        heads.append(
+            HeadRow(write.key_lc, key, after["class"], after["version"], False, after)
+        )
         op = "update" if write.before is not None else "create"
         rows.append(
             {
@@ -560,9 +574,7 @@ def _write_cis(run: _Run, writes: list[_Write]) -> None:
                 "after": after,
             }
         )
-        identifiers[write.key_lc] = identify.identifiers_of(
-            after["class"], after.get("attributes") or {}
-        )
+        identifiers[write.key_lc] = write.identifiers
         field_rows += [
             (write.key_lc, f, run.source)
             for f in ci_service.changed_fields(write.before, after)
@@ -578,7 +590,7 @@ def _write_cis(run: _Run, writes: list[_Write]) -> None:
                 {
                     "entity": "ci",
                     "op": "updated",
-                    "item": head.key,
+                    "item": key,
                     "fields": sorted(
                         f
                         for f in ("class", "name", "owner", "attributes")
@@ -586,12 +598,14 @@ def _write_cis(run: _Run, writes: list[_Write]) -> None:
                     ),
                 }
             )
-    session.flush()
+    ci_repository.write_heads(session, heads, run.now)
     run.entry_ids += record_changes(session, rows)
     repository.replace_identifiers_of(session, identifiers)
     repository.record_field_sources_of(session, field_rows, run.now)
     repository.observe_many(session, run.source, run.sightings)
     run.sightings = {}
+    # Heads were written past the ORM: objects an earlier single write loaded are now stale.
+    session.expire_all()
 
 
 def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
@@ -612,9 +626,9 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
             for k in (i.source, i.target)
         }
     )
-    heads = ci_repository.get_heads(session, ends, share_lock=True)
+    heads = ci_repository.live_keys(session, ends)
     wanted: list[tuple[str, str, str]] = []
-    planned: list[tuple[RelationshipItem, CIHead, CIHead]] = []
+    planned: list[tuple[RelationshipItem, LiveKey, LiveKey]] = []
     for item in plain:
         source = heads.get(run.key_map.get(item.source.lower(), item.source.lower()))
         target = heads.get(run.key_map.get(item.target.lower(), item.target.lower()))
@@ -645,19 +659,26 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
         planned.append((item, source, target))
         wanted.append((source.key_lc, item.type, target.key_lc))
     live = rel_repository.live_triples(session, wanted)
+    new_heads: list[rel_repository.NewHead] = []
     rows: list[dict[str, Any]] = []
-    for item, source, target in planned:
+    changes = run.report.changes
+    unchanged = 0
+    for (item, source, target), rel_id in zip(
+        planned, rel_service.random_ids(len(planned)), strict=True
+    ):
         triple = (source.key_lc, item.type, target.key_lc)
         if triple in live:
-            run.report.relationships.unchanged += 1
+            unchanged += 1
             continue
         live.add(triple)
-        document = rel_service.new_document(source, item.type, target, run.now)
-        session.add(rel_service.head_of(document, run.now))
+        document = rel_service.new_document(
+            source, item.type, target, run.now, rel_id=rel_id
+        )
+        new_heads.append(rel_repository.NewHead(rel_id, *triple, document))
         rows.append(
             {
                 "entity": "relationship",
-                "entity_id": document["id"],
+                "entity_id": rel_id,
                 "op": "create",
                 "ci_keys": [source.key_lc, target.key_lc],
                 "actor": run.actor,
@@ -667,15 +688,16 @@ def _load_relationship_chunk(run: _Run, items: list[RelationshipItem]) -> int:
                 "after": document,
             }
         )
-        run.report.relationships.created += 1
-        run.report.changes.append(
+        changes.append(
             {
                 "entity": "relationship",
                 "op": "created",
                 "item": f"{source.key} {item.type} {target.key}",
             }
         )
-    session.flush()
+    run.report.relationships.unchanged += unchanged
+    run.report.relationships.created += len(rows)
+    rel_repository.add_heads(session, new_heads, run.now)
     run.entry_ids += record_changes(session, rows)
     return len(plain)
 
@@ -690,12 +712,13 @@ def _chunk_or_singles(
     of the service write path, and a bad one never leaves half an item.
     """
     report = run.report
-    before = (
-        report.model_copy(deep=True),
-        dict(run.key_map),
-        {k: set(v) for k, v in run.seen.items()},
-        list(run.entry_ids),
-    )
+    # The report's lists only grow and a chunk only appends to them: their lengths and the
+    # counters are all there is to put back (a deep copy of the report cost O(report) a chunk).
+    lengths = [
+        (part, len(part)) for part in (report.rejected, report.changes, report.kept)
+    ]
+    tallies = [(c, c.model_dump()) for c in (report.cis, report.relationships)]
+    entries = len(run.entry_ids)
     savepoint = run.session.begin_nested()
     try:
         taken = int(chunked(run, items))
@@ -704,10 +727,14 @@ def _chunk_or_singles(
     except DBAPIError as error:
         savepoint.rollback()
         log.warning("import.chunk_refused", error=str(error)[:200], items=len(items))
-    saved, run.key_map, run.seen, run.entry_ids = before
-    for name in ("cis", "relationships", "assets", "rejected", "changes", "kept"):
-        setattr(report, name, getattr(saved, name))
+    for part, length in lengths:
+        del part[length:]
+    for tally, values in tallies:
+        for name, value in values.items():
+            setattr(tally, name, value)
+    del run.entry_ids[entries:]
     run.sightings = {}
+    run.session.expire_all()
     for item in items:
         _load_single(run, item, counts, loader)
     return len(items)
@@ -817,7 +844,11 @@ def load(
         ignored_columns=batch.ignored_columns,
     )
     report.rejected = [asdict(r) for r in batch.rejected]
-    with get_sessionmaker()() as session:
+    # Each committed chunk goes to the graph on a worker of its own while the next chunk is
+    # written: one worker, so chunks reach Neo4j in the order they were committed.
+    settler = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="settle")
+    settling: list[futures.Future[bool]] = []
+    with settler, get_sessionmaker()() as session:
         run = _Run(session, report, actor, f"import:{fmt}")
         run.shared = identify.shared_in_input(
             [(c.key, c.class_, c.attributes) for c in batch.cis]
@@ -838,7 +869,7 @@ def load(
                 start += taken
                 if not dry_run:
                     session.commit()
-                    run.applied = settle(run.entry_ids) and run.applied
+                    settling.append(settler.submit(settle, run.entry_ids))
                     run.entry_ids = []
                 if progress is not None:
                     progress(taken)
@@ -852,6 +883,7 @@ def load(
             session.rollback()
         else:
             session.commit()
+        run.applied = all([done.result() for done in settling])
     parts = (report.cis, report.relationships, report.assets)
     report.created = sum(p.created for p in parts)
     report.updated = sum(p.updated for p in parts)

@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import DateTime, String, bindparam, delete, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from graphledger.db import among, json_rows
 from graphledger.models import CIFieldSource, CIHead, CIIdentifier, CIObservation
 
 
@@ -25,13 +26,23 @@ def keys_by_identifiers(
     session: Session, pairs: list[tuple[str, str]]
 ) -> list[tuple[str, str, str, str]]:
     """(kind, value, key_lc, class) of live CIs carrying any of the (kind, value) pairs."""
-    rows = session.execute(
+    if not pairs:
+        return []
+    wanted = json_rows(
+        [{"kind": kind, "value": value} for kind, value in pairs],
+        kind=String(),
+        value=String(),
+    )
+    # Plain rows from the connection: the ORM result layer cost more than the query itself.
+    rows = session.connection().execute(
         select(CIIdentifier.kind, CIIdentifier.value, CIHead.key_lc, CIHead.class_name)
-        .join(CIHead, CIHead.key_lc == CIIdentifier.key_lc)
-        .where(
-            tuple_(CIIdentifier.kind, CIIdentifier.value).in_(pairs),
-            CIHead.deleted.is_(False),
+        .join(
+            wanted,
+            (CIIdentifier.kind == wanted.c.kind)
+            & (CIIdentifier.value == wanted.c.value),
         )
+        .join(CIHead, CIHead.key_lc == CIIdentifier.key_lc)
+        .where(CIHead.deleted.is_(False))
         .order_by(CIHead.key_lc)
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
@@ -51,9 +62,9 @@ def field_sources_of(session: Session, keys_lc: list[str]) -> dict[str, dict[str
     found: dict[str, dict[str, str]] = {}
     if not keys_lc:
         return found
-    rows = session.execute(
+    rows = session.connection().execute(
         select(CIFieldSource.key_lc, CIFieldSource.field, CIFieldSource.source).where(
-            CIFieldSource.key_lc.in_(keys_lc)
+            among(CIFieldSource.key_lc, keys_lc, String())
         )
     )
     for key_lc, field, source in rows:
@@ -68,15 +79,25 @@ def replace_identifiers_of(
     if not pairs_by_key:
         return
     session.execute(
-        delete(CIIdentifier).where(CIIdentifier.key_lc.in_(sorted(pairs_by_key)))
+        delete(CIIdentifier).where(
+            among(CIIdentifier.key_lc, sorted(pairs_by_key), String())
+        )
     )
     rows = [
-        {"kind": k, "value": v[:400], "key_lc": key_lc}
+        {"kind": kind, "value": value[:400], "key_lc": key_lc}
         for key_lc, pairs in pairs_by_key.items()
-        for k, v in sorted(pairs)
+        for kind, value in sorted(pairs)
     ]
-    if rows:
-        session.execute(insert(CIIdentifier).on_conflict_do_nothing(), rows)
+    if not rows:
+        return
+    new = json_rows(rows, kind=String(), value=String(), key_lc=String())
+    session.execute(
+        insert(CIIdentifier)
+        .from_select(
+            ["kind", "value", "key_lc"], select(new.c.kind, new.c.value, new.c.key_lc)
+        )
+        .on_conflict_do_nothing()
+    )
 
 
 def record_field_sources_of(
@@ -86,7 +107,24 @@ def record_field_sources_of(
     unique = {(k, f[:300]): s for k, f, s in rows}
     if not unique:
         return
-    stmt = insert(CIFieldSource)
+    new = json_rows(
+        [
+            {"key_lc": k, "field": f, "source": s}
+            for (k, f), s in sorted(unique.items())
+        ],
+        key_lc=String(),
+        field=String(),
+        source=String(),
+    )
+    stmt = insert(CIFieldSource).from_select(
+        ["key_lc", "field", "source", "updated_at"],
+        select(
+            new.c.key_lc,
+            new.c.field,
+            new.c.source,
+            bindparam("at", at, type_=DateTime(timezone=True)),
+        ),
+    )
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=["key_lc", "field"],
@@ -94,11 +132,7 @@ def record_field_sources_of(
                 "source": stmt.excluded.source,
                 "updated_at": stmt.excluded.updated_at,
             },
-        ),
-        [
-            {"key_lc": k, "field": f, "source": s, "updated_at": at}
-            for (k, f), s in sorted(unique.items())
-        ],
+        )
     )
 
 
@@ -108,7 +142,25 @@ def observe_many(
     """Record many sightings ((scope, key_lc) -> when) in one statement, as `observe` does."""
     if not sightings:
         return
-    stmt = insert(CIObservation)
+    new = json_rows(
+        [
+            {"scope": scope, "key_lc": key_lc, "at": at.isoformat()}
+            for (scope, key_lc), at in sorted(sightings.items())
+        ],
+        scope=String(),
+        key_lc=String(),
+        at=DateTime(timezone=True),
+    )
+    stmt = insert(CIObservation).from_select(
+        ["source", "scope", "key_lc", "last_seen_at", "stale_since"],
+        select(
+            bindparam("source", source, type_=String()),
+            new.c.scope,
+            new.c.key_lc,
+            new.c.at,
+            null(),
+        ),
+    )
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=["source", "scope", "key_lc"],
@@ -118,17 +170,7 @@ def observe_many(
                 ),
                 "stale_since": None,
             },
-        ),
-        [
-            {
-                "source": source,
-                "scope": scope,
-                "key_lc": key_lc,
-                "last_seen_at": at,
-                "stale_since": None,
-            }
-            for (scope, key_lc), at in sorted(sightings.items())
-        ],
+        )
     )
 
 

@@ -10,17 +10,19 @@ import json
 import threading
 import time
 from collections.abc import Sequence
+from concurrent import futures
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ClientError
-from sqlalchemy import func, select, text, update
+from sqlalchemy import BigInteger, Row, case, func, select, text, true, update
 from sqlalchemy.orm import Session
 
-from graphledger.db import get_sessionmaker
-from graphledger.graph.neo4j import cypher, get_driver, timed
+from graphledger.db import among, get_sessionmaker
+from graphledger.graph.neo4j import cypher, get_driver, timed, typed_cypher
+from graphledger.graph.registry import RELATIONSHIP_TYPES
 from graphledger.logs import get_logger
 from graphledger.models import OutboxEntry, TopologyChange
 from graphledger.settings import get_settings
@@ -29,6 +31,9 @@ log = get_logger(__name__)
 
 DRAIN_LOCK = 0x6772_6C65  # "grle": one outbox drainer at a time
 MAX_ATTEMPTS = 5
+# Applies a batch to Neo4j while the drainer reads the next one from PostgreSQL. One worker:
+# batches still reach the graph one at a time and in order.
+_applier = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-apply")
 
 
 @dataclass
@@ -71,7 +76,19 @@ class _Breaker:
 breaker = _Breaker()
 
 
-def _row(change: TopologyChange) -> tuple[str, dict[str, Any]]:
+class Change(Protocol):
+    """What applying a journal change reads of it (a TopologyChange, or a row of `_pending`)."""
+
+    id: int
+    entity: str
+    entity_id: str
+    op: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _row(change: Change) -> tuple[str, dict[str, Any]]:
     """The statement and parameters row that applies one journal change."""
     doc = change.after if change.op != "delete" else change.before
     assert doc is not None
@@ -96,6 +113,7 @@ def _row(change: TopologyChange) -> tuple[str, dict[str, Any]]:
     if change.op == "delete":
         return "relationship/delete", {
             "id": change.entity_id,
+            "type": doc["type"],
             "source_lc": doc["source_lc"],
             "at_ms": at_ms,
         }
@@ -124,7 +142,7 @@ def graph_props(document: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _batches(changes: list[TopologyChange]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _batches(changes: Sequence[Change]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Group consecutive changes of one statement kind, keeping only the newest row per item."""
     groups: list[tuple[str, dict[str, dict[str, Any]]]] = []
     for change in changes:
@@ -140,14 +158,80 @@ def _batches(changes: list[TopologyChange]) -> list[tuple[str, list[dict[str, An
     return [(name, list(rows.values())) for name, rows in groups]
 
 
+class UnknownType(Exception):
+    """A relationship change names a type the registry does not declare."""
+
+
+# Statements written per relationship type (see typed_cypher): their rows go by type.
+TYPED = frozenset({"relationship/upsert", "relationship/delete"})
+
+
+def _statements(
+    batches: list[tuple[str, list[dict[str, Any]]]],
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The Cypher text and rows of each batch, a typed batch split by type in first-seen order.
+
+    The split keeps every change of one item in its order: an item has one type.
+    """
+    statements: list[tuple[str, list[dict[str, Any]]]] = []
+    for name, rows in batches:
+        if name not in TYPED:
+            statements.append((cypher(name), rows))
+            continue
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_type.setdefault(row["type"], []).append(row)
+        for rel_type, typed_rows in by_type.items():
+            if rel_type not in RELATIONSHIP_TYPES:
+                raise UnknownType(f"unknown relationship type {rel_type!r}")
+            statements.append((typed_cypher(name, rel_type), typed_rows))
+    return statements
+
+
 def _apply(batches: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    statements = _statements(batches)
+
     @timed()
     def work(tx: ManagedTransaction) -> None:
-        for name, rows in batches:
-            tx.run(cypher(name), {"rows": rows}).consume()
+        for statement, rows in statements:
+            tx.run(statement, {"rows": rows}).consume()
 
     with get_driver().session(database=get_settings().neo4j_database) as neo:
         neo.execute_write(work)
+
+
+def _pending(
+    session: Session, limit: int, after: int | None = None
+) -> Sequence[Row[Any]]:
+    """The oldest pending entries (past entry `after`, when given) with their changes.
+
+    Only the document the graph needs is read (`after`, or `before` for a delete): decoding
+    both JSON documents of every change cost as much as applying it.
+    """
+    deleting = TopologyChange.op == "delete"
+    past = OutboxEntry.id > after if after is not None else true()
+    # Plain rows from the connection: the ORM result layer cost as much as the query.
+    return (
+        session.connection()
+        .execute(
+            select(
+                OutboxEntry.id.label("entry_id"),
+                OutboxEntry.attempts,
+                TopologyChange.id,
+                TopologyChange.entity,
+                TopologyChange.entity_id,
+                TopologyChange.op,
+                TopologyChange.at,
+                case((deleting, TopologyChange.before)).label("before"),
+                case((~deleting, TopologyChange.after)).label("after"),
+            )
+            .join(TopologyChange, TopologyChange.id == OutboxEntry.change_id)
+            .where(OutboxEntry.status == "pending", past)
+            .order_by(OutboxEntry.id)
+            .limit(limit)
+        )
+        .all()
+    )
 
 
 def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
@@ -166,20 +250,19 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
             text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": DRAIN_LOCK}
         ).scalar():
             return result
-        while True:
-            pending = session.execute(
-                select(OutboxEntry, TopologyChange)
-                .join(TopologyChange, TopologyChange.id == OutboxEntry.change_id)
-                .where(OutboxEntry.status == "pending")
-                .order_by(OutboxEntry.id)
-                .limit(batch)
-            ).all()
-            if not pending:
-                break
-            entries = [entry for entry, _ in pending]
+        pending = _pending(session, batch)
+        while pending:
+            ahead: Sequence[Row[Any]] = []
+            applying = _applier.submit(_apply, _batches(pending))
+            if len(pending) == batch:
+                # While Neo4j applies this batch, read the next: it starts past this one.
+                try:
+                    ahead = _pending(session, batch, after=pending[-1].entry_id)
+                finally:
+                    futures.wait([applying])
             try:
-                _apply(_batches([change for _, change in pending]))
-            except ClientError as error:
+                applying.result()
+            except (ClientError, UnknownType) as error:
                 # A statement the graph refuses: isolate it so one bad entry cannot block the rest.
                 session.rollback()
                 log.warning("outbox.batch_refused", error=str(error)[:200])
@@ -192,7 +275,7 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
                 log.warning(
                     "outbox.neo4j_unavailable",
                     error=str(error)[:200],
-                    pending=len(entries),
+                    pending=len(pending),
                 )
                 breaker.tried(False)
                 session.rollback()
@@ -200,37 +283,39 @@ def drain(limit: int | None = None, *, wait: bool = False) -> DrainResult:
                 return result
             breaker.tried(True)
             now = datetime.now(UTC)
-            session.execute(
+            # Past the ORM, which would fetch the ids back to refresh its identity map.
+            session.connection().execute(
                 update(OutboxEntry)
-                .where(OutboxEntry.id.in_([e.id for e in entries]))
+                .where(
+                    among(OutboxEntry.id, [p.entry_id for p in pending], BigInteger())
+                )
                 .values(
                     status="applied", applied_at=now, attempts=OutboxEntry.attempts + 1
                 )
             )
-            result.applied += len(entries)
-            if len(pending) < batch:
-                break
+            result.applied += len(pending)
+            pending = ahead
         session.commit()
     if result.applied:
         log.info("outbox.drained", applied=result.applied)
     return result
 
 
-def _apply_one_by_one(session: Session, pending: Sequence[Any]) -> int:
+def _apply_one_by_one(session: Session, pending: Sequence[Row[Any]]) -> int:
     """Apply entries singly after a refused batch; a refused entry fails after MAX_ATTEMPTS."""
     failed = 0
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DRAIN_LOCK})
-    for entry, change in pending:
+    for change in pending:
         try:
             _apply(_batches([change]))
             status, error = "applied", None
-        except ClientError as exc:
-            entry_attempts = entry.attempts + 1
+        except (ClientError, UnknownType) as exc:
+            entry_attempts = change.attempts + 1
             status = "failed" if entry_attempts >= MAX_ATTEMPTS else "pending"
             error = str(exc)[:2000]
             log.warning(
                 "outbox.entry_refused",
-                outbox_id=entry.id,
+                outbox_id=change.entry_id,
                 change_id=change.id,
                 attempts=entry_attempts,
                 error=error[:200],
@@ -238,14 +323,14 @@ def _apply_one_by_one(session: Session, pending: Sequence[Any]) -> int:
             if status == "pending":
                 session.execute(
                     update(OutboxEntry)
-                    .where(OutboxEntry.id == entry.id)
+                    .where(OutboxEntry.id == change.entry_id)
                     .values(attempts=entry_attempts, last_error=error)
                 )
                 break
             failed += 1
         session.execute(
             update(OutboxEntry)
-            .where(OutboxEntry.id == entry.id)
+            .where(OutboxEntry.id == change.entry_id)
             .values(
                 status=status,
                 attempts=OutboxEntry.attempts + 1,

@@ -2,10 +2,13 @@
 
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import DateTime, Integer, String, bindparam, insert, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
+from graphledger.db import json_rows
 from graphledger.models import OutboxEntry, TopologyChange
+from graphledger.models.base import utcnow
 
 
 def record_change(
@@ -42,21 +45,59 @@ def record_change(
 
 
 def record_changes(session: Session, changes: list[dict[str, Any]]) -> list[int]:
-    """Add many journal rows and their outbox entries in two statements; the outbox ids.
+    """Add many journal rows and their outbox entries in one statement; the outbox ids.
 
-    Each change carries the fields of `record_change`; the journal keeps their order, so the
-    outbox applies them to the graph in the order given.
+    Each change carries the fields of `record_change`. The journal numbers them in the order
+    given and the outbox follows the journal, so the graph applies them in that order.
     """
     if not changes:
         return []
-    change_ids = session.scalars(
-        insert(TopologyChange).returning(
-            TopologyChange.id, sort_by_parameter_order=True
-        ),
-        changes,
+    now = utcnow()
+    rows = json_rows(
+        [{"n": n, "source": "api"} | change for n, change in enumerate(changes)],
+        n=Integer(),
+        entity=String(),
+        entity_id=String(),
+        op=String(),
+        ci_keys=ARRAY(String()),
+        actor=String(),
+        source=String(),
+        version=Integer(),
+        before=JSONB(),
+        after=JSONB(),
+    )
+    journal = (
+        insert(TopologyChange)
+        .from_select(
+            ["entity", "entity_id", "op", "ci_keys", "actor", "source", "version"]
+            + ["before", "after", "at"],
+            select(
+                rows.c.entity,
+                rows.c.entity_id,
+                rows.c.op,
+                rows.c.ci_keys,
+                rows.c.actor,
+                rows.c.source,
+                rows.c.version,
+                rows.c.before,
+                rows.c.after,
+                bindparam("at", now, type_=DateTime(timezone=True)),
+            ).order_by(rows.c.n),
+        )
+        .returning(TopologyChange.id)
+        .cte("journal")
+    )
+    entries = session.scalars(
+        insert(OutboxEntry)
+        .from_select(
+            ["change_id", "status", "attempts", "created_at"],
+            select(
+                journal.c.id,
+                literal("pending", String()),
+                literal(0, Integer()),
+                bindparam("created_at", now, type_=DateTime(timezone=True)),
+            ).order_by(journal.c.id),
+        )
+        .returning(OutboxEntry.id)
     ).all()
-    entry_ids = session.scalars(
-        insert(OutboxEntry).returning(OutboxEntry.id, sort_by_parameter_order=True),
-        [{"change_id": change_id} for change_id in change_ids],
-    ).all()
-    return list(entry_ids)
+    return sorted(entries)

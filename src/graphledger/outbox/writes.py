@@ -1,9 +1,9 @@
 """After a write commits: try to apply it to the graph now, and say whether that happened."""
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select
 from sqlalchemy.exc import OperationalError
 
-from graphledger.db import get_sessionmaker
+from graphledger.db import among, get_sessionmaker
 from graphledger.logs import get_logger
 from graphledger.models import OutboxEntry
 from graphledger.outbox.applier import drain
@@ -22,7 +22,8 @@ def settle(entry_ids: list[int]) -> bool:
     with get_sessionmaker()() as session:
         applied = session.execute(
             select(func.count()).where(
-                OutboxEntry.id.in_(entry_ids), OutboxEntry.status == "applied"
+                among(OutboxEntry.id, entry_ids, BigInteger()),
+                OutboxEntry.status == "applied",
             )
         ).scalar_one()
     return bool(applied == len(entry_ids))
