@@ -137,9 +137,17 @@ class Api:
             timeout=120,
         )
         for _ in range(120):
+            if self.process.poll() is not None:
+                # Most often the port was taken: whatever answers there is not what we measure.
+                raise RuntimeError(
+                    f"the bench API exited ({self.process.returncode}); is port {port} free?"
+                )
             try:
                 if self.http.get("/health/live").status_code == 200:
-                    return
+                    time.sleep(1)
+                    if self.process.poll() is None:
+                        return
+                    continue
             except httpx.TransportError:
                 pass
             time.sleep(0.5)
