@@ -130,14 +130,21 @@ def _check_ci_link(session: Session, asset: Asset) -> None:
     if asset.ci_key is None:
         return
     head = ci_repository.get_head(session, asset.ci_key)
-    if head is None or head.deleted:
+    live = head is not None and not head.deleted
+    check_ci_link(asset, live, repository.get_by_ci_key(session, asset.ci_key))
+
+
+def check_ci_link(asset: Asset, ci_live: bool, linked: Asset | None) -> None:
+    """422 when the asset's CI is not live, 409 when another asset (`linked`) holds it."""
+    if asset.ci_key is None:
+        return
+    if not ci_live:
         raise Unprocessable(f"no CI with key {asset.ci_key!r}", field="ci_key")
-    other = repository.get_by_ci_key(session, asset.ci_key)
-    if other is not None and other.id != asset.id:
+    if linked is not None and linked.id != asset.id:
         raise Conflict(
-            f"CI {asset.ci_key!r} is already the CI of asset {other.asset_tag!r}",
-            asset_id=other.id,
-            asset_tag=other.asset_tag,
+            f"CI {asset.ci_key!r} is already the CI of asset {linked.asset_tag!r}",
+            asset_id=linked.id,
+            asset_tag=linked.asset_tag,
         )
 
 
@@ -165,6 +172,25 @@ def create_asset(session: Session, data: AssetCreate, *, actor: str) -> Asset:
     _record_move(session, asset, None, actor)
     session.flush()
     return asset
+
+
+def new_asset(session: Session, data: AssetCreate) -> Asset:
+    """A new asset checked as create_asset checks it, except its tag and CI link (the caller
+    checks those against what it read for many assets at once); not yet added."""
+    if data.state not in INITIAL:
+        raise Unprocessable("a new asset cannot start disposed", field="state")
+    asset = Asset(**_columns(data.model_dump()), version=1)
+    _check_consistency(session, asset)
+    return asset
+
+
+def add_assets(session: Session, assets: list[Asset], *, actor: str) -> None:
+    """Store new assets and their first lifecycle entries with one flush each."""
+    session.add_all(assets)
+    flush_guarded(session, "asset")
+    for asset in assets:
+        _record_move(session, asset, None, actor)
+    session.flush()
 
 
 def update_asset(

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from graphledger.asset import repository as asset_repository
 from graphledger.asset import service as asset_service
 from graphledger.asset.schemas import AssetCreate, AssetUpdate, DepreciationSettings
+from graphledger.ci import repository as ci_repository
 from graphledger.cost_center import service as cost_center_service
 from graphledger.cost_center.schemas import CostCenterCreate
 from graphledger.errors import GraphledgerError
@@ -237,6 +239,47 @@ def chunks(items: list[AssetItem], size: int = CHUNK) -> Iterator[list[AssetItem
         yield items[start : start + size]
 
 
+@dataclass
+class _Bulk:
+    """New assets of a chunk checked but not yet written, and what they hold."""
+
+    waiting: list[tuple[AssetItem, Asset, str | None]] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+    serials: set[str] = field(default_factory=set)
+    cis: set[str] = field(default_factory=set)
+
+    def touches(self, item: AssetItem, ci_key: str | None) -> bool:
+        """Whether the item names a tag, serial or CI a waiting asset holds: it must then see
+        that asset written, as it would one item after the other."""
+        serial = normalise_serial(item.fields.get("serial"))
+        return (
+            item.asset_tag.lower() in self.tags
+            or (serial is not None and serial in self.serials)
+            or (ci_key is not None and ci_key.lower() in self.cis)
+        )
+
+    def hold(self, item: AssetItem, asset: Asset, ci_key: str | None) -> None:
+        self.waiting.append((item, asset, ci_key))
+        self.tags.add(item.asset_tag.lower())
+        serial = normalise_serial(asset.serial)
+        if serial is not None:
+            self.serials.add(serial)
+        if asset.ci_key is not None:
+            self.cis.add(asset.ci_key)
+
+
+def _creates_references(refs: References, item: AssetItem) -> bool:
+    """Whether loading the item would create a vendor or cost center (or must name one)."""
+    if item.vendor and "vendor_id" not in item.fields:
+        if item.vendor.lower() not in refs.vendors:
+            return True
+    if item.cost_center and "cost_center_id" not in item.fields:
+        key = item.cost_center.lower()
+        if key not in refs.center_codes and len(refs.center_names.get(key, [])) != 1:
+            return True
+    return False
+
+
 def load_assets(
     session: Session,
     items: list[AssetItem],
@@ -246,28 +289,88 @@ def load_assets(
     on_outcome: Callable[[AssetItem, str, list[str]], None],
     on_reject: Callable[[AssetItem, str, str | None], None],
 ) -> None:
-    """Load items chunk by chunk, each inside a savepoint; report each outcome by callback."""
+    """Load items chunk by chunk; report each outcome by callback, in input order.
+
+    A new asset that creates no vendor or cost center is checked against what the chunk read
+    at once (tags, serials, live CIs and the assets linked to them) and written with the
+    others in one flush. Any other item (a match to update, a reference to create, a tag,
+    serial or CI a waiting asset holds) goes alone inside a savepoint, as before, once the
+    waiting ones are written; so does every waiting one if the store refuses the flush.
+    """
     refs = References()
+
+    def one(item: AssetItem, known: Known) -> None:
+        savepoint = session.begin_nested()
+        try:
+            ci_key = resolve_ci(item.ci_key) if item.ci_key else None
+            outcome, changed = load_one(
+                session, refs, known, item, ci_key=ci_key, actor=actor
+            )
+            savepoint.commit()
+            refs.made.clear()
+        except (AssetRejected, ValidationError, GraphledgerError) as error:
+            savepoint.rollback()
+            refs.forget_made()
+            reason, field_name = reason_of(error)
+            on_reject(item, reason, field_name)
+            return
+        on_outcome(item, outcome, changed)
+
+    def write(bulk: _Bulk, known: Known) -> None:
+        if not bulk.waiting:
+            return
+        waiting = list(bulk.waiting)
+        bulk.waiting.clear()
+        bulk.tags.clear()
+        bulk.serials.clear()
+        bulk.cis.clear()
+        savepoint = session.begin_nested()
+        try:
+            asset_service.add_assets(session, [a for _, a, _ in waiting], actor=actor)
+            savepoint.commit()
+        except (GraphledgerError, DBAPIError):
+            savepoint.rollback()  # a concurrent writer took a tag or CI: one by one
+            for item, _, _ in waiting:
+                one(item, known)
+            return
+        for item, asset, _ in waiting:
+            known.add(asset)
+            on_outcome(item, "created", [])
+
     for chunk in chunks(items):
         known = _prefetch(session, chunk)
         refs.prefetch(session, chunk)
+        keys = sorted({resolve_ci(i.ci_key).lower() for i in chunk if i.ci_key})
+        live = set(ci_repository.live_keys(session, keys))
+        linked = {a.ci_key: a for a in asset_repository.by_ci_keys(session, keys)}
+        bulk = _Bulk()
         for item in chunk:
-            savepoint = session.begin_nested()
+            ci_key = resolve_ci(item.ci_key) if item.ci_key else None
             try:
-                ci_key = resolve_ci(item.ci_key) if item.ci_key else None
-                outcome, changed = load_one(
-                    session, refs, known, item, ci_key=ci_key, actor=actor
+                alone = (
+                    _match(known, item) is not None
+                    or _creates_references(refs, item)
+                    or bulk.touches(item, ci_key)
                 )
-                savepoint.commit()
-                refs.made.clear()
-            except (
-                AssetRejected,
-                ValidationError,
-                GraphledgerError,
-            ) as error:
-                savepoint.rollback()
-                refs.forget_made()
+                if not alone:
+                    data = AssetCreate.model_validate(
+                        {
+                            "asset_tag": item.asset_tag,
+                            **_fields(session, refs, item, ci_key),
+                        }
+                    )
+                    asset = asset_service.new_asset(session, data)
+                    if asset.ci_key is not None:
+                        asset_service.check_ci_link(
+                            asset, asset.ci_key in live, linked.get(asset.ci_key)
+                        )
+            except (AssetRejected, ValidationError, GraphledgerError) as error:
                 reason, field_name = reason_of(error)
                 on_reject(item, reason, field_name)
                 continue
-            on_outcome(item, outcome, changed)
+            if alone:
+                write(bulk, known)
+                one(item, known)
+            else:
+                bulk.hold(item, asset, ci_key)
+        write(bulk, known)
