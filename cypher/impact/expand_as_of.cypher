@@ -1,6 +1,6 @@
 // One breadth-first step of impact over the graph as it stood at instant $t (epoch milliseconds):
 // live and deleted CIs and relationships count when their validity interval holds $t. Historical
-// relationships carry their live type in `kind`. Same direction rules as impact/expand.
+// relationships carry their live type in `kind`. Same direction rules as the live walk (impact/region).
 UNWIND $frontier AS from_key
 CALL (from_key) {
   MATCH (n:CI {key_lc: from_key}) RETURN n

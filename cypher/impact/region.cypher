@@ -5,6 +5,6 @@
 // relationships among them as (from, to, type) index triples. impact/service.py says why not a pattern.
 CALL graphledger.region($keys, $inbound, $outbound, $both, $depth, $limit)
 YIELD keys, display, classes, names, owners, statuses, minMembersUp, members, edges, types,
-      beyondDepth, beyondLimit
+      beyondDepth
 RETURN keys, display, classes, names, owners, statuses, minMembersUp, members, edges, types,
-       beyondDepth, beyondLimit
+       beyondDepth

@@ -27,7 +27,7 @@ import org.neo4j.procedure.Procedure;
  * and relationships met; no path is ever enumerated. What comes back is one row of parallel lists:
  * the CIs reached (starts first, then in the order they were found, with the details the product
  * shows and what redundancy needs), every walked relationship among them as index triples (from,
- * to, type), and whether anything lies beyond maxDepth or the limit. The caller derives distances,
+ * to, type), and whether anything lies beyond maxDepth. The caller derives distances,
  * one shortest path per CI and the down/degraded states from that, so the rules live in one place.
  */
 public class Region {
@@ -51,7 +51,6 @@ public class Region {
         public List<Long> edges;
         public List<String> types;
         public boolean beyondDepth;
-        public boolean beyondLimit;
     }
 
     private record Step(RelationshipType type, Direction direction, long typeIndex) {}
@@ -82,7 +81,6 @@ public class Region {
         int starts = reached.size();
         List<Long> edges = new ArrayList<>();
         boolean beyondDepth = false;
-        boolean beyondLimit = false;
         int levelStart = 0;
         long depth = 0;
         while (levelStart < reached.size()) {
@@ -102,8 +100,8 @@ public class Region {
                                 continue;
                             }
                             if (reached.size() - starts >= limit) {
-                                // Full: the CIs already found still get every edge among them.
-                                beyondLimit = true;
+                                // Full: the CIs already found still get every edge among them;
+                                // the caller sees more than it asked for and marks the cut.
                                 continue;
                             }
                             seen = reached.size();
@@ -145,7 +143,6 @@ public class Region {
         result.edges = edges;
         result.types = types;
         result.beyondDepth = beyondDepth;
-        result.beyondLimit = beyondLimit;
         return Stream.of(result);
     }
 

@@ -91,18 +91,18 @@ def read(name: str, **params: Any) -> list[dict[str, Any]]:
     dict as it is: record.data() would walk every nested list again.
     """
     query = Query(cypher(name), timeout=get_settings().neo4j_query_timeout_s)
-    for attempt in (1, 2):
-        try:
-            with get_driver().session(
-                database=get_settings().neo4j_database,
-                default_access_mode=READ_ACCESS,
-            ) as session:
-                return [dict(record.items()) for record in session.run(query, params)]
-        except (ServiceUnavailable, SessionExpired):
-            if attempt == 2:
-                raise
-            log.info("neo4j.read_retried", statement=name)
-    raise AssertionError("unreachable")
+    try:
+        return _run_read(query, params)
+    except (ServiceUnavailable, SessionExpired):
+        log.info("neo4j.read_retried", statement=name)
+        return _run_read(query, params)
+
+
+def _run_read(query: Query, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with get_driver().session(
+        database=get_settings().neo4j_database, default_access_mode=READ_ACCESS
+    ) as session:
+        return [dict(record.items()) for record in session.run(query, params)]
 
 
 def read_together(work: Callable[[Reader], T]) -> T:

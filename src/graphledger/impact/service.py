@@ -13,7 +13,7 @@ follows validity intervals the procedure does not know, so it goes level by leve
 round trip per level, with the same engine keeping the visited set.
 """
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,26 +67,19 @@ class GraphWalk:
         ] = []  # (failing, reached, type) in impact direction
 
     def _params(self) -> dict[str, Any]:
+        """The instant a level-by-level walk reads the graph at (live walks use `region`)."""
         if self.as_of_ms is None:
-            return {}
+            raise ValueError("a live walk goes through region(), in one call")
         return {"t": self.as_of_ms, "forever": FOREVER_MS}
 
     def resolve(self, keys: list[str]) -> dict[str, str]:
         """Normalised key -> display key; 422 naming the keys that do not exist (then)."""
         wanted = list(dict.fromkeys(normalise(k) for k in keys))
-        name = "impact/resolve" if self.as_of_ms is None else "impact/resolve_as_of"
         found = {
             row["key_lc"]: row["key"]
-            for row in self.read(name, keys=wanted, **self._params())
+            for row in self.read("impact/resolve_as_of", keys=wanted, **self._params())
         }
-        unknown = [k for k in keys if normalise(k) not in found]
-        if unknown:
-            when = "" if self.as_of_ms is None else " at as_of"
-            raise Unprocessable(
-                f"unknown CI keys{when}: {', '.join(unknown[:20])}",
-                field="keys",
-                unknown=unknown,
-            )
+        _refuse_unknown(keys, found, " at as_of")
         return {k: found[k] for k in wanted}
 
     def region(
@@ -105,13 +98,7 @@ class GraphWalk:
         )[0]
         found = row["keys"]
         index = {key_lc: i for i, key_lc in enumerate(found)}
-        unknown = [k for k in keys if normalise(k) not in index]
-        if unknown:
-            raise Unprocessable(
-                f"unknown CI keys: {', '.join(unknown[:20])}",
-                field="keys",
-                unknown=unknown,
-            )
+        _refuse_unknown(keys, index, "")
         display = row["display"]
         for i, key_lc in enumerate(found):
             self.details[key_lc] = {
@@ -143,17 +130,16 @@ class GraphWalk:
             walk.truncated, walk.truncated_by = True, "max_depth"
         return sources, walk, groups
 
-    def rows(self, frontier: list[str]) -> list[dict[str, Any]]:
-        """One step from the frontier: a row per relationship followed, details recorded."""
-        name = "impact/expand" if self.as_of_ms is None else "impact/expand_as_of"
-        rows = self.read(name, frontier=frontier, **self.directions, **self._params())
+    def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
+        """One step from the frontier as of the instant, details and edges recorded."""
+        rows = self.read(
+            "impact/expand_as_of",
+            frontier=frontier,
+            **self.directions,
+            **self._params(),
+        )
         for row in rows:
             self.details.setdefault(row["to_key"], row)
-        return rows
-
-    def expand(self, frontier: list[str]) -> Iterable[tuple[str, str, str]]:
-        rows = self.rows(frontier)
-        for row in rows:
             if self.upstream:
                 self.edges.append((row["to_key"], row["from_key"], row["type"]))
             else:
@@ -168,8 +154,7 @@ class GraphWalk:
 
     def groups(self, keys: Iterable[str]) -> dict[str, Group]:
         """Redundancy groups among the given CIs."""
-        name = "impact/groups" if self.as_of_ms is None else "impact/groups_as_of"
-        rows = self.read(name, keys=list(keys), **self._params())
+        rows = self.read("impact/groups_as_of", keys=list(keys), **self._params())
         return {
             row["key_lc"]: Group(
                 members=row["members"],
@@ -177,6 +162,17 @@ class GraphWalk:
             )
             for row in rows
         }
+
+
+def _refuse_unknown(keys: list[str], found: Container[str], when: str) -> None:
+    """422 naming the given keys that are not among the normalised keys found."""
+    unknown = [k for k in keys if normalise(k) not in found]
+    if unknown:
+        raise Unprocessable(
+            f"unknown CI keys{when}: {', '.join(unknown[:20])}",
+            field="keys",
+            unknown=unknown,
+        )
 
 
 def _whole(value: Any) -> int | None:
@@ -213,7 +209,12 @@ def walk_impact(
         sources, walk, groups = graph.region(
             keys, max_depth=max_depth, max_results=max_results
         )
-        return sources, walk, graph, spread(sources, _within(walk, graph.edges), groups)
+        return (
+            sources,
+            walk,
+            graph,
+            spread(sources, edges_within(walk, graph.edges), groups),
+        )
 
     def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
         graph.restart(read)
@@ -225,10 +226,15 @@ def walk_impact(
 
     # One read transaction for every step: a Bolt round trip per level, no BEGIN/COMMIT each.
     sources, walk, groups = neo4j.read_together(together)
-    return sources, walk, graph, spread(sources, _within(walk, graph.edges), groups)
+    return (
+        sources,
+        walk,
+        graph,
+        spread(sources, edges_within(walk, graph.edges), groups),
+    )
 
 
-def _within(
+def edges_within(
     walk: Traversal, edges: list[tuple[str, str, str]]
 ) -> list[tuple[str, str, str]]:
     """The edges between CIs the walk kept (a capped walk drops some the graph returned)."""

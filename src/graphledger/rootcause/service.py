@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from graphledger.ci.keys import normalise
 from graphledger.impact.engine import Traversal
-from graphledger.impact.service import GraphWalk
+from graphledger.impact.service import GraphWalk, edges_within
 from graphledger.impact.states import Network
 from graphledger.models import TopologyChange
 from graphledger.settings import get_settings
@@ -52,9 +52,7 @@ def walk_upstream(key: str) -> Upstream:
         max_depth=settings.upstream_max_depth,
         max_results=settings.upstream_max_results,
     )
-    reached = set(walk.reached)
-    edges = [e for e in graph.edges if e[0] in reached and e[1] in reached]
-    network = Network(edges, groups)
+    network = Network(edges_within(walk, graph.edges), groups)
     return Upstream(
         key_lc=key_lc, key=sources[key_lc], walk=walk, graph=graph, network=network
     )
