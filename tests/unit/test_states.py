@@ -108,3 +108,60 @@ def test_a_shared_host_under_two_of_three_members_is_a_single_point():
         "app", ["m1", "m2", "m3", "host", "grp"]
     )
     assert points == {"host", "grp"}
+
+
+def _fixpoint(failed, edges, groups):
+    """Every CI the failure reaches judged again from all its inputs until nothing changes."""
+    reached = set(failed)
+    grew = True
+    while grew:
+        grew = False
+        for a, b, _ in edges:
+            if a in reached and b not in reached:
+                reached.add(b)
+                grew = True
+    members = {}
+    needs = {}
+    for a, b, type_ in edges:
+        if a == b:
+            continue
+        if type_ == "MEMBER_OF" and b in groups:
+            members.setdefault(b, set()).add(a)
+        else:
+            needs.setdefault(b, set()).add(a)
+    state = {key: State.DOWN for key in failed}
+    changed = True
+    while changed:
+        changed = False
+        for key in sorted(reached):
+            if key in failed:
+                continue
+            worst = max(
+                (state.get(p, State.UP) for p in needs.get(key, ())), default=State.UP
+            )
+            group = groups.get(key)
+            if group is not None and members.get(key):
+                states = [state.get(m, State.UP) for m in members[key]]
+                down = states.count(State.DOWN)
+                if group.members - down < group.needed:
+                    worst = State.DOWN
+                elif any(s is not State.UP for s in states):
+                    worst = max(worst, State.DEGRADED)
+            if worst > state.get(key, State.UP):
+                state[key] = worst
+                changed = True
+    return state
+
+
+def test_spread_agrees_with_judging_every_ci_again_until_nothing_changes():
+    import random
+
+    rng = random.Random(4122026)
+    for _ in range(1500):
+        keys, edges, groups = _random_network(rng)
+        failed = rng.sample(keys, rng.randint(1, min(3, len(keys))))
+        assert spread(failed, edges, groups) == _fixpoint(failed, edges, groups), (
+            failed,
+            edges,
+            groups,
+        )

@@ -6,11 +6,12 @@ grows exponentially with depth (2^40 on a 40-level lattice of pairs); `ANY SHORT
 reachable CI did not finish within the transaction timeout on the benchmark estate. The live walk is
 the product's procedure `graphledger.region` (tools/neo4j-procedures): breadth-first inside the
 database, each CI expanded once, one Bolt round trip whatever the depth, the work linear in the CIs
-and relationships met. It returns the CIs and the walked relationships among them; distances, one
-shortest path per CI (ties to the smallest key), the caps and the states are worked out here from
-that region (`engine.breadth_first`), so every rule lives in one place. A walk as of an instant
-follows validity intervals the procedure does not know, so it goes level by level in Cypher, one
-round trip per level, with the same engine keeping the visited set.
+and relationships met. It returns the CIs in the order `engine.breadth_first` defines (by distance,
+then by the key of the CI each is first reached from, then by key) with their distances and
+parents, and the walked relationships among them; the caps are cut and the states worked out here.
+A walk as of an instant follows validity intervals the procedure does not know, so it goes level by
+level in Cypher, one round trip per level, through `engine.breadth_first` itself; a test holds the
+procedure's order to that engine's.
 """
 
 from collections.abc import Container, Iterable
@@ -21,7 +22,7 @@ from graphledger.ci.keys import normalise
 from graphledger.errors import Unprocessable
 from graphledger.graph import neo4j
 from graphledger.graph.registry import CI_CLASSES, impact_types
-from graphledger.impact.engine import Traversal, breadth_first
+from graphledger.impact.engine import Reached, Traversal, breadth_first
 from graphledger.impact.schemas import (
     ImpactedCI,
     ImpactedService,
@@ -113,20 +114,25 @@ class GraphWalk:
             for i, n in enumerate(row["members"])
             if n
         }
-        steps: dict[str, list[tuple[str, str, str]]] = {}
         flat, types = row["edges"], row["types"]
         for at in range(0, len(flat), 3):
             a, b, type_ = found[flat[at]], found[flat[at + 1]], types[flat[at + 2]]
-            steps.setdefault(a, []).append((a, b, display[flat[at + 1]]))
             self.edges.append((b, a, type_) if self.upstream else (a, b, type_))
         sources = {k: display[index[k]] for k in wanted}
-        walk = breadth_first(
-            sources,
-            lambda frontier: [s for k in frontier for s in steps.get(k, ())],
-            max_depth=max_depth,
-            max_results=max_results,
-        )
-        if row["beyondDepth"] and not walk.truncated:
+        # The procedure found at most one CI more than asked for, in the product's order: keep
+        # the first max_results past the starts, as the engine's walk would.
+        kept = min(len(found), len(sources) + max_results)
+        depths, parents = row["depths"], row["parents"]
+        walk = Traversal()
+        for i in range(kept):
+            key_lc, parent = found[i], parents[i]
+            walk.reached[key_lc] = Reached(
+                key_lc, display[i], depths[i], found[parent] if parent >= 0 else None
+            )
+        walk.order = found[len(sources) : kept]
+        if kept < len(found):
+            walk.truncated, walk.truncated_by = True, "max_results"
+        elif row["beyondDepth"]:
             walk.truncated, walk.truncated_by = True, "max_depth"
         return sources, walk, groups
 
