@@ -95,11 +95,14 @@ def write(
         f"{env['uvicorn']}, numpy {env['numpy']}, scipy {env['scipy']}; {env['java']}",
         "- Engines: `graphledger_http` POST /api/v1/impact on a real uvicorn (one worker) on "
         "loopback; `graphledger_query` the service function in process (one call to the "
-        "graphledger.region procedure over Bolt, then distances, states and the answer); "
+        "graphledger.region procedure over Bolt, which also orders the region and gives "
+        "distances and parents, then states and the answer); "
         "`postgres_cte` a recursive CTE with UNION (set semantics) over an integer edge table in "
         "the bench database; `memory_bfs` a depth-bounded frontier BFS over a numpy CSR. "
         "Graphledger answers carry distance, state and one shortest path per CI; the baselines "
-        "only the set. Hub answers from Graphledger are paged: the first 1,000 CIs and the total.",
+        "only the set. Hub answers from Graphledger are paged: the first 1,000 CIs and the total. "
+        "Each engine is warmed on 300 other random starts before it is timed, and the harness "
+        "freezes its own objects out of Python's cycle collector.",
         "",
         "## Latency (ms)",
         "",
