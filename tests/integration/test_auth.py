@@ -81,6 +81,27 @@ def test_writes_and_denials_are_audited(client):
     assert ("POST", "/api/v1/tokens", 201, "ok") in seen
 
 
+def test_questions_asked_by_post_are_no_writes_but_their_denials_are_audited(client):
+    client.ci("q")
+    before = len(client.get("/api/v1/audit").json()["items"])
+
+    assert client.post("/api/v1/impact", json={"keys": ["q"]}).status_code == 200
+    assert (
+        client.post("/api/v1/changes/assess", json={"keys": ["q"]}).status_code == 200
+    )
+    assert len(client.get("/api/v1/audit").json()["items"]) == before
+    denied = client.post(
+        "/api/v1/impact",
+        json={"keys": ["q"]},
+        headers={"Authorization": "Bearer wrong"},
+    )
+
+    assert denied.status_code == 401
+    entries = client.get("/api/v1/audit").json()["items"]
+    assert len(entries) == before + 1
+    assert (entries[0]["path"], entries[0]["outcome"]) == ("/api/v1/impact", "denied")
+
+
 def test_audit_entry_carries_the_request_id_the_answer_names(client):
     response = client.post(
         "/api/v1/cis",

@@ -11,6 +11,10 @@ from graphledger.audit.service import record
 from graphledger.errors import PROBLEM_BASE
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# POSTs that only read: their question is too large or structured for a URL. They are no writes,
+# so they leave no audit entry unless denied (each entry is a committed row, which cost more than
+# a typical impact answer itself).
+QUERY_POSTS = frozenset({"/api/v1/impact", "/api/v1/changes/assess"})
 
 
 class BodyLimit:
@@ -168,7 +172,7 @@ class Audit:
         request.state.request_id = request_id
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         is_api = scope["path"].startswith("/api/")
-        is_write = scope["method"] in WRITE_METHODS
+        is_write = scope["method"] in WRITE_METHODS and scope["path"] not in QUERY_POSTS
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
