@@ -16,17 +16,19 @@ from graphledger.bench.measure import Results
 from graphledger.db import get_engine
 from graphledger.graph import neo4j
 
-TARGETS = {  # measure -> (engine, field, limit, what)
-    "impact_d6_random": ("graphledger_http", "p95_ms", 50, "p95 <= 50 ms over HTTP"),
-    "impact_d6_hub": (
+TARGETS = [  # (measure, engine, field, limit, what)
+    ("impact_d6_random", "graphledger_http", "p95_ms", 50, "p95 <= 50 ms over HTTP"),
+    ("impact_d6_random", "graphledger_http", "p99_ms", 150, "p99 <= 150 ms over HTTP"),
+    (
+        "impact_d6_hub",
         "graphledger_http",
         "p95_ms",
         500,
         "p95 <= 500 ms over HTTP, first page of 1,000",
     ),
-    "service_cost": ("graphledger_http", "p95_ms", 100, "p95 <= 100 ms over HTTP"),
-    "ci_read_64_clients": ("graphledger_http", "p95_ms", 25, "p95 <= 25 ms"),
-}
+    ("service_cost", "graphledger_http", "p95_ms", 100, "p95 <= 100 ms over HTTP"),
+    ("ci_read_64_clients", "graphledger_http", "p95_ms", 25, "p95 <= 25 ms"),
+]
 
 
 def machine() -> dict[str, Any]:
@@ -135,7 +137,7 @@ def write(
         "| target | measured | met |",
         "| --- | --- | --- |",
     ]
-    for measure, (engine, name, limit, what) in TARGETS.items():
+    for measure, engine, name, limit, what in TARGETS:
         target_record = results.find(measure, engine)
         value = target_record.get(name) if target_record else None
         met = "yes" if value is not None and value <= limit else "no"
