@@ -90,3 +90,31 @@ def test_region_orders_as_the_engine_does(stores, estate):
         assert _shape(walk) == _shape(whole)
     else:
         assert (len(walk.order), walk.truncated_by) == (cap, "max_results")
+
+
+def test_a_node_that_left_the_live_graph_is_neither_reached_nor_beyond_the_cap(stores):
+    # Drift: live relationships still touching a deleted CI's node (its label is DeletedCI).
+    with get_driver().session() as session:
+        session.run(
+            "CREATE (db:CI:Database {key_lc: 'db', key: 'db', class: 'Database'}) "
+            "CREATE (app:CI:Application {key_lc: 'app', key: 'app', class: 'Application'}) "
+            "CREATE (gone:DeletedCI {key_lc: 'gone', key: 'gone', class: 'Application'}) "
+            "CREATE (app)-[:DEPENDS_ON]->(db), (gone)-[:DEPENDS_ON]->(db), "
+            "(gone)-[:DEPENDS_ON]->(app)"
+        ).consume()
+    _, walk, _ = GraphWalk().region(["db"], max_depth=1, max_results=10)
+    assert (walk.order, walk.truncated) == (
+        ["app"],
+        False,
+    )  # only the deleted node is beyond
+
+    with get_driver().session() as session:
+        session.run(
+            "MATCH (app:CI {key_lc: 'app'}) "
+            "CREATE (:CI:Application {key_lc: 'web', key: 'web', class: 'Application'})"
+            "-[:DEPENDS_ON]->(app)"
+        ).consume()
+    _, walk, _ = GraphWalk().region(["db"], max_depth=1, max_results=10)
+    assert (walk.order, walk.truncated_by) == (["app"], "max_depth")  # web lies beyond
+    _, walk, _ = GraphWalk().region(["db"], max_depth=2, max_results=10)
+    assert (walk.order, walk.truncated) == (["app", "web"], False)
