@@ -101,23 +101,29 @@ class GraphWalk:
         index = {key_lc: i for i, key_lc in enumerate(found)}
         _refuse_unknown(keys, index, "")
         display = row["display"]
-        for i, key_lc in enumerate(found):
-            self.details[key_lc] = {
-                "key": display[i],
-                "class": row["classes"][i],
-                "name": row["names"][i],
-                "owner": row["owners"][i],
-                "status": row["statuses"][i],
-            }
+        self.details.update(
+            (key_lc, {"key": d, "class": c, "name": n, "owner": o, "status": st})
+            for key_lc, d, c, n, o, st in zip(
+                found,
+                display,
+                row["classes"],
+                row["names"],
+                row["owners"],
+                row["statuses"],
+                strict=True,
+            )
+        )
         groups = {
             found[i]: Group(members=n, min_members_up=_whole(row["minMembersUp"][i]))
             for i, n in enumerate(row["members"])
             if n
         }
         flat, types = row["edges"], row["types"]
-        for at in range(0, len(flat), 3):
-            a, b, type_ = found[flat[at]], found[flat[at + 1]], types[flat[at + 2]]
-            self.edges.append((b, a, type_) if self.upstream else (a, b, type_))
+        triples = zip(flat[0::3], flat[1::3], flat[2::3], strict=True)
+        if self.upstream:
+            self.edges.extend((found[b], found[a], types[t]) for a, b, t in triples)
+        else:
+            self.edges.extend((found[a], found[b], types[t]) for a, b, t in triples)
         sources = {k: display[index[k]] for k in wanted}
         # The procedure found at most one CI more than asked for, in the product's order: keep
         # the first max_results past the starts, as the engine's walk would.

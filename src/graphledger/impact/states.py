@@ -54,30 +54,41 @@ class Network:
                 self.members[target].add(source)
             else:
                 self.needs[target].add(source)
+        # Groups with members in this part of the graph; every other CI is ordinary.
+        self.grouped = {key for key in self.members if key in groups}
 
     def spread(self, failed: Iterable[str]) -> dict[str, State]:
         """State of every CI that the failure of `failed` reaches.
 
-        Each change of state is pushed to the CI's successors once, and each successor keeps what
-        it needs to judge itself without looking at all its inputs again: the worst of its
-        ordinary inputs, and for a group how many members are down and how many are down or
-        degraded. A CI changes state at most twice, so the work is linear in the edges even for
-        a hub that tens of thousands of CIs need.
+        Each change of state is pushed to the CI's successors once, and each successor judges
+        itself without looking at all its inputs again. An ordinary CI is as bad as its worst
+        input, so its own state is that running worst; a group keeps the worst of its needs and
+        how many members are down or hurt. A CI changes state at most twice and a CI that is
+        down never changes again, so the work is linear in the edges even for a hub that tens of
+        thousands of CIs need.
         """
         failed = set(failed)
         state: dict[str, State] = {key: State.DOWN for key in failed}
-        worst_need: dict[str, State] = {}
+        worst_need: dict[str, State] = {}  # kept for groups only
         down_members: dict[str, int] = defaultdict(
             int
         )  # a CI goes down once, so counted once
         hurt_groups: set[str] = set()  # with a member down or degraded
+        grouped = self.grouped
         queue = deque(
             (key, State.DOWN) for key in failed
         )  # each change: the CI, its new state
         while queue:
             key, now = queue.popleft()
             for target in self.successors[key]:
-                if target in failed:
+                before = state.get(target, State.UP)
+                if before is State.DOWN:
+                    continue  # nothing worsens it further
+                if target not in grouped:
+                    # Every input of an ordinary CI is a need: it is as bad as its worst one.
+                    if now > before:
+                        state[target] = now
+                        queue.append((target, now))
                     continue
                 worst = worst_need.get(target, State.UP)
                 if key in self.needs[target] and now > worst:
@@ -86,13 +97,12 @@ class Network:
                     hurt_groups.add(target)
                     if now is State.DOWN:
                         down_members[target] += 1
-                group = self.groups.get(target)
-                if group is not None and self.members[target]:
-                    if group.members - down_members[target] < group.needed:
-                        worst = State.DOWN
-                    elif target in hurt_groups:
-                        worst = max(worst, State.DEGRADED)
-                if worst > state.get(target, State.UP):
+                group = self.groups[target]
+                if group.members - down_members[target] < group.needed:
+                    worst = State.DOWN
+                elif target in hurt_groups:
+                    worst = max(worst, State.DEGRADED)
+                if worst > before:
                     state[target] = worst
                     queue.append((target, worst))
         return state
