@@ -80,7 +80,7 @@ public class Region {
         final List<String> names = new ArrayList<>();
         int[] fromTarget = new int[0]; // by type token: followed when the CI is the target
         int[] fromSource = new int[0]; // by type token: followed when the CI is the source
-        final List<Integer> tokens = new ArrayList<>();
+        final List<Integer> followedTokens = new ArrayList<>();
 
         void add(TokenRead tokens, List<String> typeNames, boolean againstArrow, boolean alongArrow) {
             for (String name : typeNames) {
@@ -97,7 +97,7 @@ public class Region {
                 if (alongArrow) {
                     fromSource[token] = typeIndex;
                 }
-                this.tokens.add(token);
+                followedTokens.add(token);
             }
         }
 
@@ -121,7 +121,8 @@ public class Region {
 
         RelationshipSelection selection() {
             return RelationshipSelection.selection(
-                    tokens.stream().mapToInt(Integer::intValue).distinct().toArray(), Direction.BOTH);
+                    followedTokens.stream().mapToInt(Integer::intValue).distinct().toArray(),
+                    Direction.BOTH);
         }
     }
 
@@ -177,7 +178,7 @@ public class Region {
             }
             int starts = reached.size();
             RelationshipSelection selection = steps.selection();
-            int levelStart = steps.tokens.isEmpty() ? reached.size() : 0;
+            int levelStart = steps.followedTokens.isEmpty() ? reached.size() : 0;
             long depth = 0;
             while (levelStart < reached.size()) {
                 int levelEnd = reached.size();

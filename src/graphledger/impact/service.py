@@ -98,7 +98,8 @@ class GraphWalk:
             limit=max_results + 1,
         )[0]
         found = row["keys"]
-        index = {key_lc: i for i, key_lc in enumerate(found)}
+        # The starts come first; a wanted key that was found is always one of them.
+        index = {key_lc: i for i, key_lc in enumerate(found[: len(wanted)])}
         _refuse_unknown(keys, index, "")
         display = row["display"]
         self.details.update(

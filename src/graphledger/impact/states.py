@@ -70,14 +70,12 @@ class Network:
         failed = set(failed)
         state: dict[str, State] = {key: State.DOWN for key in failed}
         worst_need: dict[str, State] = {}  # kept for groups only
-        down_members: dict[str, int] = defaultdict(
-            int
-        )  # a CI goes down once, so counted once
+        # A CI goes down once, so each member is counted once.
+        down_members: dict[str, int] = defaultdict(int)
         hurt_groups: set[str] = set()  # with a member down or degraded
         grouped = self.grouped
-        queue = deque(
-            (key, State.DOWN) for key in failed
-        )  # each change: the CI, its new state
+        # Each change of state: the CI and its new state.
+        queue = deque((key, State.DOWN) for key in failed)
         while queue:
             key, now = queue.popleft()
             for target in self.successors[key]:
