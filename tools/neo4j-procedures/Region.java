@@ -1,5 +1,7 @@
 package dev.graphledger.neo4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +31,10 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.storageengine.api.PropertySelection;
 import org.neo4j.storageengine.api.RelationshipSelection;
+import org.neo4j.values.AnyValue;
+import org.neo4j.values.storable.TextValue;
+import org.neo4j.values.storable.Value;
+import org.neo4j.values.storable.Values;
 
 /**
  * graphledger.region: the part of the CI graph a walk reaches, in one call.
@@ -37,7 +43,7 @@ import org.neo4j.storageengine.api.RelationshipSelection;
  * gives (inbound: against the arrow, outbound: along it, both: either way), up to maxDepth steps and
  * at most `limit` CIs besides the starts (the CIs found by then still get every edge among them).
  * Each CI is visited once, so the work is linear in the CIs and relationships met; no path is ever
- * enumerated. What comes back is one row of parallel lists: the CIs reached in the product's order
+ * enumerated. What comes back is one row of parallel columns: the CIs reached in the product's order
  * (see canonical) with each one's distance, the CI it is first reached from, the details the
  * product shows and what redundancy needs; every walked relationship among them as index triples
  * (from, to, type); and whether anything lies beyond maxDepth. The caller works out the
@@ -61,16 +67,18 @@ public class Region {
     /** The single row graphledger.region yields. */
     public static class Result {
         public List<String> keys;
-        public List<String> display;
-        public List<String> classes;
-        public List<String> names;
-        public List<String> owners;
-        public List<String> statuses;
+        // The shown texts stay the store's own values, handed to Bolt as they were read.
+        public List<Object> display;
+        public List<Object> classes;
+        public List<Object> names;
+        public List<Object> owners;
+        public List<Object> statuses;
         public List<Object> minMembersUp;
-        public List<Long> members;
-        public List<Long> depths; // steps from the nearest start
-        public List<Long> parents; // index of the CI each is first reached from, -1 for starts
-        public List<Long> edges;
+        // The numeric columns are packed as little-endian 32-bit integers (see packed).
+        public byte[] members; // per CI: how many CIs are its members (MEMBER_OF towards it)
+        public byte[] depths; // per CI: steps from the nearest start
+        public byte[] parents; // per CI: index of the CI it is first reached from, -1 for starts
+        public byte[] edges; // per walked relationship: from index, to index, type index
         public List<String> types;
         public boolean beyondDepth;
     }
@@ -147,11 +155,13 @@ public class Region {
         steps.add(tokens, outbound, false, true);
         steps.add(tokens, both, true, true);
         int ciLabel = tokens.nodeLabel(CI.name());
+        int memberOf = tokens.relationshipType("MEMBER_OF");
 
         LongIntHashMap index = new LongIntHashMap();
         LongArrayList reached = new LongArrayList();
         IntArrayList levels = new IntArrayList();
-        LongArrayList edges = new LongArrayList();
+        IntArrayList edges = new IntArrayList();
+        IntArrayList members = new IntArrayList();
         boolean beyondDepth = false;
         try (NodeCursor node = cursors.allocateNodeCursor(context, memory);
                 NodeCursor other = cursors.allocateNodeCursor(context, memory);
@@ -172,6 +182,7 @@ public class Region {
                         index.put(id, reached.size());
                         reached.add(id);
                         levels.add(0);
+                        members.add(0);
                         details.add(other);
                     }
                 }
@@ -189,11 +200,18 @@ public class Region {
                         continue;
                     }
                     node.relationships(relationships, selection);
+                    // A group's member count comes from this same pass: every reached CI is
+                    // expanded, and MEMBER_OF, when followed at all, is read both ways. When it is
+                    // not followed no member edge comes back, so no count is needed.
+                    int memberCount = 0;
                     while (relationships.next()) {
+                        int type = relationships.type();
+                        boolean atTarget = relationships.targetNodeReference() == from;
+                        if (type == memberOf && atTarget) {
+                            memberCount++;
+                        }
                         int typeIndex = steps.followed(
-                                relationships.type(),
-                                relationships.targetNodeReference() == from,
-                                relationships.sourceNodeReference() == from);
+                                type, atTarget, relationships.sourceNodeReference() == from);
                         if (typeIndex == NOT_FOLLOWED) {
                             continue;
                         }
@@ -222,17 +240,19 @@ public class Region {
                             index.put(to, seen);
                             reached.add(to);
                             levels.add((int) depth + 1);
+                            members.add(0);
                             details.add(other);
                         }
                         edges.add(i);
                         edges.add(seen);
                         edges.add(typeIndex);
                     }
+                    members.set(i, memberCount);
                 }
                 levelStart = levelEnd;
                 depth++;
             }
-            Result result = canonical(details.result, starts, levels, edges);
+            Result result = canonical(details.result, starts, levels, members, edges);
             result.types = steps.names;
             result.beyondDepth = beyondDepth;
             return Stream.of(result);
@@ -245,8 +265,7 @@ public class Region {
         private final PropertyCursor properties;
         private final int[] keyTokens = new int[SHOWN.length];
         private final PropertySelection shown;
-        private final RelationshipSelection members;
-        private final Object[] values = new Object[SHOWN.length];
+        private final Value[] values = new Value[SHOWN.length];
 
         Details(TokenRead tokens, PropertyCursor properties) {
             this.properties = properties;
@@ -254,8 +273,6 @@ public class Region {
                 keyTokens[k] = tokens.propertyKey(SHOWN[k]);
             }
             shown = PropertySelection.selection(Arrays.stream(keyTokens).filter(t -> t >= 0).toArray());
-            int memberOf = tokens.relationshipType("MEMBER_OF");
-            members = memberOf < 0 ? null : RelationshipSelection.selection(memberOf, Direction.INCOMING);
             result.keys = new ArrayList<>();
             result.display = new ArrayList<>();
             result.classes = new ArrayList<>();
@@ -263,7 +280,6 @@ public class Region {
             result.owners = new ArrayList<>();
             result.statuses = new ArrayList<>();
             result.minMembersUp = new ArrayList<>();
-            result.members = new ArrayList<>();
         }
 
         /** Append the CI the cursor stands on. */
@@ -274,18 +290,17 @@ public class Region {
                 int key = properties.propertyKey();
                 for (int k = 0; k < keyTokens.length; k++) {
                     if (keyTokens[k] == key) {
-                        values[k] = properties.propertyValue().asObjectCopy();
+                        values[k] = properties.propertyValue();
                     }
                 }
             }
-            result.keys.add(text(values[0]));
+            result.keys.add(values[0] == null ? null : String.valueOf(values[0].asObjectCopy()));
             result.display.add(text(values[1]));
             result.classes.add(text(values[2]));
             result.names.add(text(values[3]));
             result.owners.add(text(values[4]));
             result.statuses.add(text(values[5]));
-            result.minMembersUp.add(values[6]);
-            result.members.add(members == null ? 0L : (long) node.degree(members));
+            result.minMembersUp.add(values[6] == null ? Values.NO_VALUE : values[6]);
         }
     }
 
@@ -295,36 +310,51 @@ public class Region {
      * key. A CI's parent is the lowest-keyed CI one step nearer with a walked relationship to it,
      * keys compared by code point. impact/engine.py's breadth_first defines the same order for the
      * walks it does itself, and a test holds the two to it.
+     *
+     * <p>The keys are sorted once; after that parents and places are chosen by rank, and the CIs
+     * past the starts are put in order by one primitive sort of (distance, parent rank, rank).
      */
-    private static Result canonical(Result found, int starts, IntArrayList levels, LongArrayList edges) {
+    private static Result canonical(
+            Result found, int starts, IntArrayList levels, IntArrayList members, IntArrayList edges) {
         int size = found.keys.size();
         List<String> keys = found.keys;
+        Integer[] byKey = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            byKey[i] = i;
+        }
+        Arrays.sort(byKey, (a, b) -> byCodePoint(keys.get(a), keys.get(b)));
+        int[] rank = new int[size];
+        for (int r = 0; r < size; r++) {
+            rank[byKey[r]] = r;
+        }
         int[] parent = new int[size];
         Arrays.fill(parent, -1);
-        for (int at = 0; at < edges.size(); at += 3) {
-            int from = (int) edges.get(at);
-            int to = (int) edges.get(at + 1);
-            if (levels.get(to) == levels.get(from) + 1
-                    && (parent[to] < 0 || byCodePoint(keys.get(from), keys.get(parent[to])) < 0)) {
+        for (int e = 0; e < edges.size(); e += 3) {
+            int from = edges.get(e);
+            int to = edges.get(e + 1);
+            if (levels.get(to) == levels.get(from) + 1 && (parent[to] < 0 || rank[from] < rank[parent[to]])) {
                 parent[to] = from;
             }
         }
-        Integer[] order = new Integer[size - starts];
-        for (int i = starts; i < size; i++) {
-            order[i - starts] = i;
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(size, 1));
+        long mask = (1L << bits) - 1;
+        int maxLevel = 0;
+        for (int i = 0; i < size; i++) {
+            maxLevel = Math.max(maxLevel, levels.get(i));
         }
-        Arrays.sort(order, (a, b) -> {
-            int byLevel = Integer.compare(levels.get(a), levels.get(b));
-            if (byLevel != 0) {
-                return byLevel;
-            }
-            int byParent = byCodePoint(keys.get(parent[a]), keys.get(parent[b]));
-            return byParent != 0 ? byParent : byCodePoint(keys.get(a), keys.get(b));
-        });
+        if (2 * bits + 32 - Integer.numberOfLeadingZeros(maxLevel) > 63) {
+            throw new IllegalArgumentException("a region of " + size + " CIs over " + maxLevel
+                    + " levels is too large to order");
+        }
+        long[] sortKeys = new long[size - starts];
+        for (int i = starts; i < size; i++) {
+            sortKeys[i - starts] = ((long) levels.get(i) << (2 * bits)) | ((long) rank[parent[i]] << bits) | rank[i];
+        }
+        Arrays.sort(sortKeys);
         int[] position = new int[size];
         int[] at = new int[size];
         for (int i = 0; i < size; i++) {
-            at[i] = i < starts ? i : order[i - starts];
+            at[i] = i < starts ? i : byKey[(int) (sortKeys[i - starts] & mask)];
             position[at[i]] = i;
         }
         Result result = new Result();
@@ -335,20 +365,34 @@ public class Region {
         result.owners = permute(found.owners, at);
         result.statuses = permute(found.statuses, at);
         result.minMembersUp = permute(found.minMembersUp, at);
-        result.members = permute(found.members, at);
-        result.depths = new ArrayList<>(size);
-        result.parents = new ArrayList<>(size);
+        ByteBuffer depths = packed(size);
+        ByteBuffer parents = packed(size);
+        ByteBuffer memberCounts = packed(size);
         for (int i = 0; i < size; i++) {
-            result.depths.add((long) levels.get(at[i]));
-            result.parents.add(parent[at[i]] < 0 ? -1L : position[parent[at[i]]]);
+            depths.putInt(levels.get(at[i]));
+            parents.putInt(parent[at[i]] < 0 ? -1 : position[parent[at[i]]]);
+            memberCounts.putInt(members.get(at[i]));
         }
-        result.edges = new ArrayList<>(edges.size());
+        ByteBuffer walked = packed(edges.size());
         for (int e = 0; e < edges.size(); e += 3) {
-            result.edges.add((long) position[(int) edges.get(e)]);
-            result.edges.add((long) position[(int) edges.get(e + 1)]);
-            result.edges.add(edges.get(e + 2));
+            walked.putInt(position[edges.get(e)]);
+            walked.putInt(position[edges.get(e + 1)]);
+            walked.putInt(edges.get(e + 2));
         }
+        result.depths = depths.array();
+        result.parents = parents.array();
+        result.members = memberCounts.array();
+        result.edges = walked.array();
         return result;
+    }
+
+    /**
+     * Room for `count` 32-bit integers, little-endian. The numeric columns go back as bytes: one
+     * value for Cypher to hand over instead of one boxed value per number, which cost more than
+     * reading the CIs from the store.
+     */
+    private static ByteBuffer packed(int count) {
+        return ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static <T> List<T> permute(List<T> values, int[] at) {
@@ -359,25 +403,34 @@ public class Region {
         return result;
     }
 
-    /** Strings in the order of their code points, as Python compares them. */
+    /**
+     * Strings in the order of their code points, as Python compares them. UTF-16 order is the
+     * same except where a surrogate (half of a character beyond U+FFFF) meets a character from
+     * U+E000 up: the surrogate's character is the larger.
+     */
     static int byCodePoint(String a, String b) {
         a = a == null ? "" : a;
         b = b == null ? "" : b;
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
+        int common = Math.min(a.length(), b.length());
+        for (int i = 0; i < common; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                boolean xs = Character.isSurrogate(x);
+                if (xs != Character.isSurrogate(y)) {
+                    return xs ? 1 : -1;
+                }
+                return Character.compare(x, y);
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Boolean.compare(i < a.length(), j < b.length());
+        return Integer.compare(a.length(), b.length());
     }
 
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
+    /** A shown property as text: a string as the store holds it, anything else spelled out. */
+    private static AnyValue text(Value value) {
+        if (value == null) {
+            return Values.NO_VALUE;
+        }
+        return value instanceof TextValue ? value : Values.stringValue(String.valueOf(value.asObjectCopy()));
     }
 }

@@ -14,6 +14,8 @@ level in Cypher, one round trip per level, through `engine.breadth_first` itself
 procedure's order to that engine's.
 """
 
+import sys
+from array import array
 from collections.abc import Container, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +37,15 @@ from graphledger.settings import get_settings
 
 log = get_logger(__name__)
 FOREVER_MS = 2**62
+
+
+def _ints(packed: bytes) -> list[int]:
+    """A column the region procedure packs as little-endian 32-bit integers."""
+    values = array("i")
+    values.frombytes(packed)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
 
 
 def _epoch_ms(instant: datetime) -> int:
@@ -116,10 +127,10 @@ class GraphWalk:
         )
         groups = {
             found[i]: Group(members=n, min_members_up=_whole(row["minMembersUp"][i]))
-            for i, n in enumerate(row["members"])
+            for i, n in enumerate(_ints(row["members"]))
             if n
         }
-        flat, types = row["edges"], row["types"]
+        flat, types = _ints(row["edges"]), row["types"]
         triples = zip(flat[0::3], flat[1::3], flat[2::3], strict=True)
         if self.upstream:
             self.edges.extend((found[b], found[a], types[t]) for a, b, t in triples)
@@ -129,7 +140,7 @@ class GraphWalk:
         # The procedure found at most one CI more than asked for, in the product's order: keep
         # the first max_results past the starts, as the engine's walk would.
         kept = min(len(found), len(sources) + max_results)
-        depths, parents = row["depths"], row["parents"]
+        depths, parents = _ints(row["depths"]), _ints(row["parents"])
         walk = Traversal()
         for i in range(kept):
             key_lc, parent = found[i], parents[i]
