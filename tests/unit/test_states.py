@@ -1,6 +1,6 @@
 """Failure spreading with redundancy groups, without stores."""
 
-from graphledger.impact.states import Group, State, spread
+from graphledger.impact.states import Group, State, spread, spread_over_region
 
 EDGES = [  # (failing, affected, type) in impact direction
     ("m1", "grp", "MEMBER_OF"),
@@ -165,3 +165,26 @@ def test_spread_agrees_with_judging_every_ci_again_until_nothing_changes():
             edges,
             groups,
         )
+
+
+def test_spreading_over_a_region_agrees_with_spreading_with_or_without_groups():
+    import random
+
+    rng = random.Random(5122026)
+    without_groups = 0
+    for _ in range(1500):
+        keys, edges, groups = _random_network(rng)
+        if rng.random() < 0.5:  # as often a region where no member edge meets a group
+            edges = [(a, b, "DEPENDS_ON") for a, b, _ in edges]
+            groups = {}
+            without_groups += 1
+        failed = rng.sample(keys, rng.randint(1, min(3, len(keys))))
+        reached, frontier = set(failed), list(failed)
+        while frontier:
+            step = {b for a, b, _ in edges if a in frontier} - reached
+            reached |= step
+            frontier = list(step)
+        assert spread_over_region(failed, reached, edges, groups) == spread(
+            failed, edges, groups
+        ), (failed, edges, groups)
+    assert without_groups > 500

@@ -31,7 +31,7 @@ from graphledger.impact.schemas import (
     ImpactRequest,
     ImpactResponse,
 )
-from graphledger.impact.states import Group, State, spread
+from graphledger.impact.states import Group, State, spread_over_region
 from graphledger.logs import get_logger
 from graphledger.settings import get_settings
 
@@ -237,7 +237,9 @@ def walk_impact(
             sources,
             walk,
             graph,
-            spread(sources, edges_within(walk, graph.edges), groups),
+            spread_over_region(
+                sources, walk.reached, edges_within(walk, graph.edges), groups
+            ),
         )
 
     def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
@@ -254,7 +256,9 @@ def walk_impact(
         sources,
         walk,
         graph,
-        spread(sources, edges_within(walk, graph.edges), groups),
+        spread_over_region(
+            sources, walk.reached, edges_within(walk, graph.edges), groups
+        ),
     )
 
 

@@ -175,3 +175,22 @@ def spread(
 ) -> dict[str, State]:
     """State of every CI that a failure of `failed` reaches along `edges` (from, to, type)."""
     return Network(edges, groups).spread(failed)
+
+
+def spread_over_region(
+    failed: Iterable[str],
+    reached: Iterable[str],
+    edges: list[tuple[str, str, str]],
+    groups: dict[str, Group],
+) -> dict[str, State]:
+    """States over a walked region, where each CI in `reached` is reachable from `failed` along
+    `edges`: the same answer as `spread`.
+
+    Only a group can stop a failure, so when no edge brings a member to a group every CI reached
+    is down, and no network is built: on the benchmark estate most regions have no group.
+    """
+    if any(type_ == MEMBER_OF and target in groups for _, target, type_ in edges):
+        return spread(failed, edges, groups)
+    state = dict.fromkeys(reached, State.DOWN)
+    state.update((key, State.DOWN) for key in failed)
+    return state
