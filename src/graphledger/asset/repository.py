@@ -51,6 +51,14 @@ def by_ci_keys(session: Session, keys_lc: list[str]) -> list[Asset]:
     )
 
 
+def ids_by_ci_keys(session: Session, keys_lc: list[str]) -> dict[str, int]:
+    """The id of the asset linked to each of the CI keys that has one; only the two columns."""
+    rows = session.execute(
+        select(Asset.ci_key, Asset.id).where(Asset.ci_key.in_(keys_lc))
+    )
+    return {ci_key: asset_id for ci_key, asset_id in rows if ci_key}
+
+
 def by_ids(session: Session, ids: list[int]) -> list[Asset]:
     return list(session.execute(select(Asset).where(Asset.id.in_(ids))).scalars())
 

@@ -50,9 +50,4 @@ def monthly_cost(session: Session, asset_ids: list[int], month: date) -> Costs:
 
 def assets_by_ci_key(session: Session, keys: list[str]) -> dict[str, int]:
     """The asset id linked to each CI key (keys compared lower-case); unlinked keys absent."""
-    lowered = sorted({k.lower() for k in keys})
-    return {
-        a.ci_key: a.id
-        for a in asset_repository.by_ci_keys(session, lowered)
-        if a.ci_key
-    }
+    return asset_repository.ids_by_ci_keys(session, sorted({k.lower() for k in keys}))
