@@ -5,7 +5,13 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphledger.servicecost.allocation import Edge, allocate, fractions_beneath, split
+from graphledger.servicecost.allocation import (
+    Edge,
+    Upstream,
+    allocate,
+    fractions_beneath,
+    split,
+)
 
 
 def test_split_hands_out_every_unit_ties_to_first_key():
@@ -123,3 +129,77 @@ def _split_by_fractions(units, weights):
 )
 def test_integer_split_matches_the_rule_over_fractions(units, weights):
     assert split(units, weights) == _split_by_fractions(units, weights)
+
+
+def _dependants(edges, whole_numbers):
+    """Dependency -> {dependant: summed weight}; whole weights as ints when asked, as the
+    service passes unweighted relationships."""
+    those = {}
+    for e in edges:
+        row = those.setdefault(e.dependency, {})
+        row[e.dependant] = row.get(e.dependant, 0) + e.weight
+    if whole_numbers:
+        for row in those.values():
+            for k, w in row.items():
+                if w.denominator == 1:
+                    row[k] = w.numerator
+    return those
+
+
+@st.composite
+def wide_graphs(draw):
+    """A small core with cycles and a fan of dependants around it: most CIs are sinks for any
+    one target, their weights tie, some are halves, some edges are loops, and costs may be
+    credits."""
+    costs, edges = draw(graphs(cyclic=draw(st.booleans())))
+    core = sorted(costs)
+    denominators = [1, 2] if draw(st.booleans()) else [1]
+    for _ in range(draw(st.integers(0, 25))):
+        dependency = draw(st.sampled_from(core))
+        weight = Fraction(
+            draw(st.sampled_from([1, 1, 1, 2, 3])), draw(st.sampled_from(denominators))
+        )
+        edges.append(
+            Edge(
+                # few names, so a dependant often needs several core CIs, or one twice
+                draw(st.sampled_from(["a", "é", "\uff41", "\U0001f600", "z"]))
+                + str(draw(st.integers(0, 3))),
+                dependency,
+                weight,
+            )
+        )
+    for key in draw(st.lists(st.sampled_from(core), max_size=2)):
+        edges.append(Edge(key, key))  # a loop carries nothing
+    costs = {k: v * draw(st.sampled_from([1, -1])) for k, v in costs.items()}
+    return costs, edges
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=wide_graphs(), whole_numbers=st.booleans())
+def test_one_targets_share_is_what_the_whole_graph_allocation_gives_it(
+    data, whole_numbers
+):
+    costs, edges = data
+    whole = allocate(costs, edges)
+    dependants = _dependants(edges, whole_numbers)
+    for target in sorted(set(costs) | {e.dependant for e in edges}):
+        upstream = Upstream(target, dependants)
+        assert upstream.carried(costs) == whole.carried[target], target
+        assert upstream.top_level == (target in whole.top_level), target
+        assert upstream.fractions() == fractions_beneath(target, edges), target
+
+
+def test_a_dependant_of_two_cycle_members_takes_both_weights():
+    # a and b need each other; svc needs a, x needs both a and b (so x weighs 2 against svc's 1)
+    edges = [
+        Edge("a", "b"),
+        Edge("b", "a"),
+        Edge("svc", "a"),
+        Edge("x", "a"),
+        Edge("x", "b"),
+    ]
+    costs = {"a": 100, "b": 200}
+    for whole_numbers in (True, False):
+        upstream = Upstream("svc", _dependants(edges, whole_numbers))
+        assert upstream.carried(costs) == allocate(costs, edges).carried["svc"] == 100
+        assert upstream.fractions() == fractions_beneath("svc", edges)

@@ -12,14 +12,18 @@ The rules (DESIGN, "Money and time"):
   add up to the whole and the top-level amounts add up exactly to all the costs beneath them.
 
 Work is linear in the CIs and edges involved (Tarjan's strongly connected components, then one
-pass in topological order).
+pass in topological order). `allocate` states the rules over a whole graph; a service's cost is
+asked of one CI, and `Upstream` answers that from the CIs whose cost reaches it, with the same
+result.
 """
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 
 def split(
@@ -220,3 +224,187 @@ def fractions_beneath(target: str, edges: Iterable[Edge]) -> dict[str, Fraction]
         )
     size = Fraction(len(members[target_comp]))
     return {n: reach[comp[n]] / size for n in nodes if reach.get(comp[n])}
+
+
+Weight = int | Fraction
+Dependants = Mapping[
+    str, Mapping[str, Weight]
+]  # dependency -> {dependant: summed weight}
+
+
+class Upstream:
+    """What flows into one CI, worked out without following the money anywhere else.
+
+    `dependants` gives, for each CI whose cost may reach `target`, every CI that depends on it
+    with the summed weight of their relationships. Only the CIs whose cost reaches the target (the
+    inside) carry pools. Any other dependant is a sink for this question: what it receives never
+    comes back, or it would be inside. So a split needs the parts of its inside dependants only;
+    the outside ones count through their weights, and through their keys only where a tie in
+    the largest-remainder order has to be broken. A hub's tens of thousands of dependants then
+    cost one pass over their weights instead of a pool, a component and a sort each. The answers
+    are those of `allocate` and `fractions_beneath` over the same edges, which a test holds.
+    """
+
+    def __init__(self, target: str, dependants: Dependants) -> None:
+        self.target = target
+        # Only a CI that is itself a dependency can be inside besides the target.
+        needs: dict[str, list[str]] = defaultdict(list)
+        for dependency, those in dependants.items():
+            for dependant in those:
+                if dependant != dependency and (
+                    dependant in dependants or dependant == target
+                ):
+                    needs[dependant].append(dependency)
+        inside = {target}
+        frontier = [target]
+        while frontier:
+            step = [
+                n for key in frontier for n in needs.get(key, ()) if n not in inside
+            ]
+            inside.update(step)
+            frontier = step
+        self.inside = inside
+        edges = [
+            Edge(dependant, dependency)
+            for dependency in inside
+            for dependant in dependants.get(dependency, {})
+            if dependant in inside and dependant != dependency
+        ]
+        self.comp = components(inside, edges)
+        self.members: dict[int, list[str]] = defaultdict(list)
+        for node in sorted(inside):
+            self.members[self.comp[node]].append(node)
+        scale = math.lcm(
+            1,
+            *{
+                w.denominator
+                for dependency in inside
+                for w in dependants.get(dependency, {}).values()
+                if type(w) is not int
+            },
+        )
+        # Per component: the inside dependants' weights, the outside ones' keys by weight, and
+        # the total, all scaled to whole numbers (only the ratios matter to a split).
+        self.inner: dict[int, dict[str, int]] = {}
+        self.outer: dict[int, dict[int, list[str]]] = {}
+        self.total: dict[int, int] = {}
+        for cid, members in self.members.items():
+            summed: dict[str, int] = defaultdict(int)
+            for member in members:
+                those = dependants.get(member, {})
+                if scale == 1 and all(type(w) is int for w in those.values()):
+                    whole = cast(Mapping[str, int], those)  # every weight is an int
+                    if len(members) == 1:
+                        summed.update(whole)
+                        summed.pop(member, None)
+                        continue
+                    for dependant, w in whole.items():
+                        if self.comp.get(dependant) != cid:
+                            summed[dependant] += w
+                    continue
+                for dependant, weight in those.items():
+                    if self.comp.get(dependant) != cid:
+                        summed[dependant] += int(weight * scale)
+            inner = {d: w for d, w in summed.items() if d in inside}
+            outer: dict[int, list[str]] = defaultdict(list)
+            for dependant, scaled in summed.items():
+                if dependant not in inside:
+                    outer[scaled].append(dependant)
+            self.inner[cid], self.outer[cid] = inner, outer
+            self.total[cid] = sum(summed.values())
+        self._sorted: dict[tuple[int, int], list[str]] = {}
+
+    @property
+    def top_level(self) -> bool:
+        """Whether nothing outside the target's own cycle depends on it."""
+        return not self.total[self.comp[self.target]]
+
+    def carried(self, costs: Mapping[str, int]) -> int:
+        """What the target carries: its own cost and everything that flows into it (whole
+        minor units of one currency; a member of a cycle shows an equal part of its pool)."""
+        pool = {
+            cid: sum(costs.get(m, 0) for m in members)
+            for cid, members in self.members.items()
+        }
+        mine = self.comp[self.target]
+        # Ascending ids settle each dependency before what depends on it; every inside CI
+        # reaches the target, so the target's component comes last.
+        for cid in sorted(self.members):
+            if cid == mine:
+                break
+            for dependant, units in self._inner_parts(cid, pool[cid]).items():
+                pool[self.comp[dependant]] += units
+        if len(self.members[mine]) == 1:
+            return pool[mine]
+        return split(pool[mine], {m: 1 for m in self.members[mine]})[self.target]
+
+    def _inner_parts(self, cid: int, units: int) -> dict[str, int]:
+        """The inside dependants' parts of `split(units, every dependant's weight)`."""
+        inner, outer, total = self.inner[cid], self.outer[cid], self.total[cid]
+        if units == 0:
+            return dict.fromkeys(inner, 0)
+
+        def part(weight: int) -> tuple[int, int]:
+            share = units * weight
+            whole = share // total if share >= 0 else -(-share // total)  # towards zero
+            return whole, share - whole * total
+
+        parts: dict[str, int] = {}
+        remainders: dict[str, int] = {}
+        handed = 0
+        for dependant, weight in inner.items():
+            parts[dependant], remainders[dependant] = part(weight)
+            handed += parts[dependant]
+        outer_remainders: dict[int, int] = {}
+        for weight, keys in outer.items():
+            whole, outer_remainders[weight] = part(weight)
+            handed += whole * len(keys)
+        rest = units - handed
+        if rest == 0:
+            return parts
+        step = 1 if rest > 0 else -1
+        # A dependant gets one more unit when fewer than |rest| dependants come before it in
+        # split's order: larger remainder first (smaller for a negative rest), then key.
+        for dependant in inner:
+            place = (-remainders[dependant] * step, dependant)
+            ahead = sum(
+                1 for other, r in remainders.items() if (-r * step, other) < place
+            )
+            for weight, keys in outer.items():
+                theirs = -outer_remainders[weight] * step
+                if theirs < place[0]:
+                    ahead += len(keys)
+                elif theirs == place[0]:
+                    ahead += bisect_left(self._keys(cid, weight), dependant)
+            if ahead < abs(rest):
+                parts[dependant] += step
+        return parts
+
+    def _keys(self, cid: int, weight: int) -> list[str]:
+        """The outside dependants of a component with one weight, sorted once when a tie needs
+        them."""
+        found = self._sorted.get((cid, weight))
+        if found is None:
+            found = self._sorted[(cid, weight)] = sorted(self.outer[cid][weight])
+        return found
+
+    def fractions(self) -> dict[str, Fraction]:
+        """The exact fraction of each inside CI's own cost that reaches the target (1 for
+        itself), as `fractions_beneath` gives it."""
+        mine = self.comp[self.target]
+        reach: dict[int, Fraction] = {mine: Fraction(1)}
+        for cid in sorted(self.members, reverse=True):
+            if cid == mine:
+                continue
+            total = self.total[cid]
+            reach[cid] = sum(
+                (
+                    Fraction(w, total) * reach[self.comp[d]]
+                    for d, w in self.inner[cid].items()
+                ),
+                Fraction(0),
+            )
+        size = Fraction(len(self.members[mine]))
+        return {
+            n: reach[self.comp[n]] / size for n in self.inside if reach[self.comp[n]]
+        }

@@ -20,11 +20,10 @@ from graphledger.impact.service import GraphWalk
 from graphledger.ledger.costs import assets_by_ci_key, monthly_cost
 from graphledger.ledger.money import MINOR_UNITS, quantize
 from graphledger.logs import get_logger
-from graphledger.servicecost.allocation import Edge, allocate, fractions_beneath
+from graphledger.servicecost.allocation import Upstream, Weight
 from graphledger.settings import get_settings
 
 log = get_logger(__name__)
-ONE = Fraction(1)
 COST_TYPES = [
     t.name
     for t in RELATIONSHIP_TYPES.values()
@@ -59,16 +58,26 @@ def from_units(units: int, currency: str) -> str:
 
 @dataclass
 class Region:
-    """What a service's cost depends on: its upstream CIs, every dependant of those, the edges."""
+    """What a service's cost depends on: its upstream CIs and every dependant of those, with the
+    summed weight of each (dependency -> {dependant: weight})."""
 
     key_lc: str
     key: str
     upstream: GraphWalk
     order: list[str]
     paths: dict[str, list[str]]
-    edges: list[Edge]
+    dependants: dict[str, dict[str, Weight]]
     names: dict[str, dict[str, Any]]
     truncated: bool
+
+
+def _weight(value: Any) -> Weight:
+    """A relationship's weight exactly as written (1 when absent or zero); a whole number stays
+    an int, so the usual estate of unweighted relationships is split in plain integers."""
+    if value in (None, 0):
+        return 1
+    exact = Fraction(str(value))
+    return exact.numerator if exact.denominator == 1 else exact
 
 
 def region_of(key: str) -> Region:
@@ -83,7 +92,7 @@ def region_of(key: str) -> Region:
     key_lc = next(iter(sources))
     found = list(walk.reached)
     directions = impact_types(COST_TYPES)
-    edges: dict[tuple[str, str], Fraction] = {}
+    dependants: dict[str, dict[str, Weight]] = {}
     chunk = 5_000
     for start in range(0, len(found), chunk):
         rows = neo4j.read(
@@ -92,10 +101,10 @@ def region_of(key: str) -> Region:
             **directions,
         )
         for row in rows:
-            for dependant, weight in row["dependants"]:
-                w = Fraction(str(weight)) if weight not in (None, 0) else ONE
-                pair = (dependant, row["from_key"])  # (dependant, dependency)
-                edges[pair] = edges[pair] + w if pair in edges else w
+            those = dependants.setdefault(row["from_key"], {})
+            for dependant, weight in zip(row["keys"], row["weights"], strict=True):
+                w = _weight(weight)
+                those[dependant] = those[dependant] + w if dependant in those else w
     names = dict(up.details)
     names.setdefault(key_lc, {"key": sources[key_lc]})
     return Region(
@@ -104,7 +113,7 @@ def region_of(key: str) -> Region:
         upstream=up,
         order=walk.order,
         paths={k: walk.path(k) for k in walk.order},
-        edges=[Edge(d, u, w) for (d, u), w in edges.items()],
+        dependants=dependants,
         names=names,
         truncated=walk.truncated,
     )
@@ -129,20 +138,17 @@ def service_cost(session: Session, key: str, month_text: str) -> dict[str, Any]:
     """The cost of a service for a month, per currency, with the share taken from each CI."""
     month = parse_month(month_text)
     region = region_of(key)
-    nodes = {region.key_lc, *region.order} | {e.dependant for e in region.edges}
+    upstream = Upstream(region.key_lc, region.dependants)
     costs = own_costs(session, sorted({region.key_lc, *region.order}), month)
     currencies = sorted({c for amounts in costs.values() for c in amounts})
-    total: dict[str, str] = {}
-    top_level = True
-    for currency in currencies:
-        result = allocate(
-            {k: costs.get(k, {}).get(currency, 0) for k in nodes}, region.edges
+    total = {
+        currency: from_units(
+            upstream.carried({k: units.get(currency, 0) for k, units in costs.items()}),
+            currency,
         )
-        total[currency] = from_units(result.carried.get(region.key_lc, 0), currency)
-        top_level = region.key_lc in result.top_level
-    if not currencies:
-        top_level = not any(e.dependency == region.key_lc for e in region.edges)
-    fractions = fractions_beneath(region.key_lc, region.edges)
+        for currency in currencies
+    }
+    fractions = upstream.fractions()
     breakdown = []
     for key_lc in [region.key_lc, *region.order]:
         own = costs.get(key_lc)
@@ -175,7 +181,7 @@ def service_cost(session: Session, key: str, month_text: str) -> dict[str, Any]:
         "key": region.key,
         "month": month_text,
         "total": total,
-        "top_level": top_level,
+        "top_level": upstream.top_level,
         "breakdown": breakdown,
         "truncated": region.truncated,
     }
