@@ -1,5 +1,4 @@
-// The business services, in key order.
+// Every business service, in key order.
 MATCH (s:Service)
 RETURN s.key AS key
 ORDER BY s.key_lc
-LIMIT $limit

@@ -165,6 +165,47 @@ def test_ranking_lists_services_by_cost_and_as_csv(shared_db):
     ]
 
 
+def test_ranking_costs_every_service_before_keeping_the_dearest(shared_db):
+    # svc-z sorts after the others but costs most; limit=1 must still find it
+    shared_db.ci("svc-z", "Service")
+    shared_db.ci("db-z", "Database")
+    shared_db.rel("svc-z", "DEPENDS_ON", "db-z")
+    cost_entry(shared_db, asset_for(shared_db, "db-z"), "999.00")
+
+    body = shared_db.get("/api/v1/services/costs?month=2026-11&limit=1").json()
+
+    assert [(i["key"], i["total"]) for i in body["items"]] == [
+        ("svc-z", {"EUR": "999.00"})
+    ]
+
+
+def test_ranking_never_compares_amounts_in_different_currencies(shared_db):
+    # 100000 JPY is a larger number than any EUR total here, and must not outrank them
+    shared_db.ci("svc-yen", "Service")
+    shared_db.ci("vm-yen", "VirtualMachine")
+    shared_db.rel("svc-yen", "DEPENDS_ON", "vm-yen")
+    cost_entry(
+        shared_db, asset_for(shared_db, "vm-yen", currency="JPY"), "100000", "JPY"
+    )
+
+    by_default = shared_db.get("/api/v1/services/costs?month=2026-11").json()
+    in_yen = shared_db.get("/api/v1/services/costs?month=2026-11&currency=JPY").json()
+
+    assert by_default["ranked_by"] == "EUR"  # two services have EUR totals, one JPY
+    assert [i["key"] for i in by_default["items"]] == ["svc-s", "svc-t", "svc-yen"]
+    assert in_yen["ranked_by"] == "JPY"
+    assert [i["key"] for i in in_yen["items"]] == ["svc-yen", "svc-s", "svc-t"]
+
+
+@pytest.mark.parametrize("month", ["２０２６-１１", "٢٠٢٦-١١", "2026-1１"])
+def test_a_month_in_other_digits_is_422(shared_db, month):
+    single = shared_db.get(f"/api/v1/services/svc-s/cost?month={month}")
+    ranking = shared_db.get(f"/api/v1/services/costs?month={month}")
+
+    assert (single.status_code, ranking.status_code) == (422, 422)
+    assert single.headers["content-type"].startswith("application/problem+json")
+
+
 def test_bad_month_is_422(shared_db):
     response = shared_db.get("/api/v1/services/svc-s/cost?month=2026-13")
 

@@ -2,6 +2,8 @@
 
 import csv
 import io
+from collections import Counter
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,7 +15,8 @@ from graphledger.graph import neo4j
 from graphledger.servicecost.service import service_cost
 
 router = APIRouter(prefix="/api/v1/services", tags=["service cost"])
-MONTH = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])]
+MONTH = Annotated[str, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2026-11"])]
+CURRENCY = Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
 
 
 @router.get("/costs", responses=PROBLEMS)
@@ -22,17 +25,29 @@ def ranking(
     principal: MoneyReader,
     month: MONTH,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    currency: CURRENCY = None,
 ) -> Any:
-    """Business services ranked by their cost for the month (per currency, largest first)."""
-    keys = [row["key"] for row in neo4j.read("servicecost/services", limit=limit)]
+    """The `limit` business services that cost most in the month, largest first.
+
+    Amounts in different currencies are never compared: services rank by their total in
+    `currency`, by default the currency most services have a total in (`ranked_by` says which);
+    services without one follow, by key. Every service is costed before any is left out.
+    """
+    keys = [row["key"] for row in neo4j.read("servicecost/services")]
     with get_sessionmaker()() as session:
         items = [service_cost(session, key, month) for key in keys]
+    if currency is None:
+        used = Counter(c for i in items for c in i["total"])
+        currency = min(used, key=lambda c: (-used[c], c)) if used else None
+    ranked_by = currency
     items.sort(
         key=lambda i: (
-            -max((float(v) for v in i["total"].values()), default=0.0),
+            ranked_by not in i["total"],
+            -Decimal(i["total"].get(ranked_by, 0)),
             i["key"],
         )
     )
+    items = items[:limit]
     rows = [
         {"key": i["key"], "total": i["total"], "top_level": i["top_level"]}
         for i in items
@@ -45,7 +60,7 @@ def ranking(
             for currency, amount in sorted(row["total"].items()) or [("", "")]:
                 writer.writerow([row["key"], currency, amount, row["top_level"]])
         return Response(out.getvalue(), media_type="text/csv")
-    return {"month": month, "items": rows}
+    return {"month": month, "ranked_by": ranked_by, "items": rows}
 
 
 @router.get("/{key:path}/cost", responses=PROBLEMS)
