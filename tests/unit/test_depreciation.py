@@ -196,7 +196,8 @@ def test_charge_for_month_follows_the_in_service_date():
 
 
 @pytest.mark.parametrize(
-    "bad", [12.5, 1200, "1,500.00", "27,83", "-1.00", "$99.00", "1e3"]
+    "bad",
+    [12.5, 1200, "1,500.00", "27,83", "-1.00", "$99.00", "1e3", "１.00", "٢٠.٥"],
 )
 def test_amounts_are_plain_decimal_strings(bad):
     with pytest.raises(ValueError, match="amount"):

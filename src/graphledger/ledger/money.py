@@ -31,7 +31,8 @@ MINOR_UNITS: dict[str, int] = {
 }
 # Amounts are stored with four decimals; more precision than that is refused, not cut.
 STORED_DECIMALS = 4
-_AMOUNT_RE = re.compile(r"^\d{1,15}(\.\d{1,4})?$")
+# ASCII digits only: \d would take any script's digits, and Decimal reads them all.
+_AMOUNT_RE = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,4})?$")
 
 
 def check_currency(value: Any) -> str:

@@ -35,7 +35,8 @@ def parse_month(text: str) -> date:
     """`YYYY-MM` as the first day of that month; 422 naming `month` otherwise."""
     try:
         year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
+        # int() reads any script's digits; a month is written in ASCII ones
+        if len(year) != 4 or len(month) != 2 or not text.isascii():
             raise ValueError(text)
         return date(int(year), int(month), 1)
     except ValueError as error:
