@@ -23,6 +23,18 @@ def test_unknown_type_and_missing_end_are_422_naming_the_field(client):
     )
 
 
+def test_a_weight_of_true_is_422_and_stores_nothing(client):
+    client.ci("a")
+    client.ci("b")
+    flag = client.post(
+        "/api/v1/relationships",
+        json={"source": "a", "type": "DEPENDS_ON", "target": "b", "weight": True},
+    )
+
+    assert flag.status_code == 422 and flag.json()["errors"][0]["field"] == "weight"
+    assert client.get("/api/v1/cis/a/relationships").json()["items"] == []
+
+
 def test_duplicate_is_409_and_self_loop_422(client):
     client.ci("a")
     client.ci("b")

@@ -25,6 +25,13 @@ class RelationshipCreate(BaseModel):
         storable_json(value)
         return value
 
+    @field_validator("weight", mode="before")
+    @classmethod
+    def not_a_flag(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # JSON true would otherwise pass as 1
+            raise ValueError("weight is a number, not true or false")
+        return value
+
     @field_validator("type")
     @classmethod
     def known_type(cls, value: str) -> str:
