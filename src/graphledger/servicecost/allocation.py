@@ -9,7 +9,9 @@ The rules (DESIGN, "Money and time"):
   an equal part of the pool.
 - Amounts are whole minor units (cents) of one currency. Each split hands out every unit by the
   largest-remainder rule, ties going to the dependant whose key sorts first, so the parts always
-  add up to the whole and the top-level amounts add up exactly to all the costs beneath them.
+  add up to the whole and the top-level amounts add up exactly to all the costs beneath them. The
+  key compared is the one that identifies the CI: lower-case, by code point ("B" ties as "b", so
+  after "a").
 
 Work is linear in the CIs and edges involved (Tarjan's strongly connected components, then one
 pass in topological order). `allocate` states the rules over a whole graph; a service's cost is
