@@ -229,18 +229,6 @@ def walk_impact(
 ) -> tuple[dict[str, str], Traversal, GraphWalk, dict[str, State]]:
     """Walk from the changed CIs and work out the state of everything reached."""
     graph = GraphWalk(as_of=as_of, types=types)
-    if as_of is None:
-        sources, walk, groups = graph.region(
-            keys, max_depth=max_depth, max_results=max_results
-        )
-        return (
-            sources,
-            walk,
-            graph,
-            spread_over_region(
-                sources, walk.reached, edges_within(walk, graph.edges), groups
-            ),
-        )
 
     def together(read: neo4j.Reader) -> tuple[dict[str, str], Traversal, Any]:
         graph.restart(read)
@@ -250,15 +238,19 @@ def walk_impact(
         )
         return sources, walk, graph.groups(k for k in walk.order)
 
-    # One read transaction for every step: a Bolt round trip per level, no BEGIN/COMMIT each.
-    sources, walk, groups = neo4j.read_together(together)
+    if as_of is None:
+        sources, walk, groups = graph.region(
+            keys, max_depth=max_depth, max_results=max_results
+        )
+    else:
+        # One read transaction for every step: a Bolt round trip per level, no BEGIN/COMMIT each.
+        sources, walk, groups = neo4j.read_together(together)
+    edges = edges_within(walk, graph.edges)
     return (
         sources,
         walk,
         graph,
-        spread_over_region(
-            sources, walk.reached, edges_within(walk, graph.edges), groups
-        ),
+        spread_over_region(sources, walk.reached, edges, groups),
     )
 
 
